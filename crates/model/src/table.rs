@@ -94,7 +94,8 @@ pub struct Table {
     pub half_step_fen: i64,
     /// Side-by-side parts (收入 | 支出), or one panel.
     pub panels: Vec<Panel>,
-    /// What the cells must satisfy.
+    /// What the cells must satisfy. Not serialized: it follows from the profile.
+    #[serde(skip)]
     pub relations: Vec<Relation>,
     /// Whether the table carries "说明：本表无数据" (or the profile's equivalent).
     pub empty_note_shown: bool,

@@ -297,6 +297,8 @@ pub struct InputDecl {
     pub label: String,
     /// Derived as the sum of these ids (never entered).
     pub sum_of: Vec<String>,
+    /// Not needed: its sentence is left out, or a default is used, when absent.
+    pub optional: bool,
 }
 
 impl InputDecl {
@@ -314,7 +316,8 @@ impl InputDecl {
 
 /// Whether `key` (as text) matches a declared key pattern (`gpb.total@{class}`).
 pub fn key_pattern_matches(pattern: &str, key: &str) -> bool {
-    InputDecl { id: pattern.to_string(), label: String::new(), sum_of: Vec::new() }.matches(key)
+    InputDecl { id: pattern.to_string(), label: String::new(), sum_of: Vec::new(), optional: true }
+        .matches(key)
 }
 
 /// A 名词解释 entry.

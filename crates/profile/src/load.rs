@@ -76,6 +76,8 @@ struct RawInputDecl {
     label: String,
     #[serde(default)]
     sum_of: Vec<String>,
+    #[serde(default)]
+    optional: bool,
 }
 
 #[derive(Deserialize)]
@@ -329,7 +331,7 @@ fn section(s: RawSection) -> SectionDef {
 }
 
 fn input_decl(d: RawInputDecl) -> InputDecl {
-    InputDecl { id: d.id, label: d.label, sum_of: d.sum_of }
+    InputDecl { id: d.id, label: d.label, sum_of: d.sum_of, optional: d.optional }
 }
 
 fn read_catalog<C: Ord + Clone>(

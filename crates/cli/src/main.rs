@@ -1,0 +1,248 @@
+//! `juesuan`: the command line. Glue only — every decision lives in the library crates.
+//!
+//! Exit codes: 0 no error found; 1 errors found (`check`, `build` without `--force`);
+//! 2 unusable input or output (a Chinese message names file and line), never a panic.
+
+#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program prints")]
+
+mod output;
+mod pipeline;
+
+use clap::{Parser, Subcommand};
+use juesuan_model::Severity;
+use output::{counts, findings_text, write_all};
+use pipeline::{Failure, Loaded, load};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "juesuan",
+    version,
+    about = "决算：部门决算公开报告的生成、检查与发布",
+    long_about = "决算（juesuan）：由部门决算数据生成完整的部门决算公开报告（十张公开表、情况说明、名词解释），\n检查每一条勾稽关系，并输出 HTML、JSON 等格式。\n\n退出码：0 未发现错误；1 发现错误；2 输入无法使用。"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 检查一份决算数据：逐条规则核对，列出发现的问题
+    Check {
+        /// 输入目录（含 report.toml）或 report.toml 文件
+        input: PathBuf,
+        /// 输出格式：text（默认）或 json
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// 同时列出“提示”级别的发现
+        #[arg(long)]
+        all: bool,
+        /// 把警告也当作错误（退出码 1）
+        #[arg(long)]
+        strict: bool,
+    },
+    /// 生成决算公开报告
+    Build {
+        /// 输入目录（含 report.toml）或 report.toml 文件
+        input: PathBuf,
+        /// 输出目录
+        #[arg(short, long, default_value = "out")]
+        output: PathBuf,
+        /// 输出格式，逗号分隔：html,json
+        #[arg(long, default_value = "html,json")]
+        format: String,
+        /// 即使发现错误也生成报告
+        #[arg(long)]
+        force: bool,
+    },
+    /// 解释一条规则：它检查什么、为什么、举例
+    Explain {
+        /// 规则编号，如 T-ROWSUM
+        rule: String,
+    },
+    /// 列出全部规则
+    Rules {
+        /// 以 Markdown 输出（即 docs/RULES.md）
+        #[arg(long)]
+        markdown: bool,
+    },
+    /// 列出内置的报告模板（profile）
+    Profiles,
+}
+
+fn fail(f: Failure) -> ExitCode {
+    match f {
+        Failure::Input(errors) => {
+            for e in &errors.0 {
+                eprintln!("错误：{e}");
+            }
+            eprintln!("输入无法使用（{} 处错误），未生成任何输出。", errors.0.len());
+        }
+        Failure::Other(m) => eprintln!("错误：{m}"),
+    }
+    ExitCode::from(2)
+}
+
+fn summary(l: &Loaded, input: &Path) -> String {
+    let (e, w, i) = counts(&l.findings);
+    format!(
+        "检查 {}（{} {} 年度，模板 {}）：错误 {e} 处，警告 {w} 处，提示 {i} 处",
+        input.display(),
+        l.report.meta.department,
+        l.report.meta.year,
+        l.profile.id
+    )
+}
+
+fn check(input: &Path, format: &str, all: bool, strict: bool) -> ExitCode {
+    let loaded = match load(input) {
+        Ok(l) => l,
+        Err(f) => return fail(f),
+    };
+    match format {
+        "json" => match serde_json::to_string_pretty(&loaded.findings) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return fail(Failure::Other(format!("无法输出 JSON：{e}"))),
+        },
+        "text" => {
+            print!("{}", findings_text(&loaded.findings, all));
+            println!("{}", summary(&loaded, input));
+            if loaded.findings.iter().all(|f| f.severity == Severity::Info) {
+                println!("未发现错误或警告。");
+            }
+        }
+        other => return fail(Failure::Other(format!("未知的输出格式 “{other}”：可用 text、json"))),
+    }
+    let worst = loaded.findings.iter().map(|f| f.severity).max();
+    match worst {
+        Some(Severity::Error) => ExitCode::from(1),
+        Some(Severity::Warning) if strict => ExitCode::from(1),
+        _ => ExitCode::SUCCESS,
+    }
+}
+
+const FORMATS: &[&str] = &["html", "json"];
+
+fn build(input: &Path, out: &Path, format: &str, force: bool) -> ExitCode {
+    let formats: Vec<&str> = format.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    if let Some(bad) = formats.iter().find(|f| !FORMATS.contains(f)) {
+        return fail(Failure::Other(format!("未知的输出格式 “{bad}”：可用 {}", FORMATS.join("、"))));
+    }
+    if formats.is_empty() {
+        return fail(Failure::Other("没有指定输出格式".to_string()));
+    }
+    let loaded = match load(input) {
+        Ok(l) => l,
+        Err(f) => return fail(f),
+    };
+    let has_errors = loaded.findings.iter().any(|f| f.severity == Severity::Error);
+    if has_errors && !force {
+        eprint!("{}", findings_text(&loaded.findings, false));
+        eprintln!("{}", summary(&loaded, input));
+        eprintln!("数据有错误，未生成报告。改正后重试，或加 --force 照样生成。");
+        return ExitCode::from(1);
+    }
+    let doc = match loaded.document() {
+        Ok(d) => d,
+        Err(f) => return fail(f),
+    };
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for f in &formats {
+        match *f {
+            "html" => files.push(("report.html".to_string(), juesuan_render::html::render(&doc).into_bytes())),
+            "json" => match juesuan_render::json::render(
+                &loaded.report,
+                &loaded.derived.figures,
+                &loaded.derived.tables,
+                &doc,
+                &loaded.findings,
+            ) {
+                Ok(s) => files.push(("report.json".to_string(), s.into_bytes())),
+                Err(e) => return fail(Failure::Other(format!("无法生成 JSON：{e}"))),
+            },
+            _ => {}
+        }
+    }
+    match write_all(out, &files) {
+        Ok(paths) => {
+            let list: Vec<String> = paths
+                .iter()
+                .zip(&files)
+                .map(|(p, (_, b))| format!("{}（{} KB）", p.display(), b.len().div_ceil(1024)))
+                .collect();
+            println!("{}", summary(&loaded, input));
+            println!("已生成：{}", list.join("、"));
+            if has_errors { ExitCode::from(1) } else { ExitCode::SUCCESS }
+        }
+        Err(m) => fail(Failure::Other(m)),
+    }
+}
+
+fn explain(id: &str) -> ExitCode {
+    let Some(rule) = juesuan_rules::find(id) else {
+        let ids: Vec<&str> = juesuan_rules::registry().iter().map(|r| r.info().id).collect();
+        eprintln!(
+            "错误：没有规则 “{id}”{}。运行 juesuan rules 查看全部规则。",
+            juesuan_ingest::did_you_mean(&id.to_uppercase(), ids.iter().copied())
+        );
+        return ExitCode::from(2);
+    };
+    let i = rule.info();
+    println!("{} — {}（{}）\n", i.id, i.title, i.family.label());
+    println!("级别：{}\n", i.severity);
+    println!("{}\n", i.purpose);
+    println!("例：{}", i.example);
+    ExitCode::SUCCESS
+}
+
+fn rules(markdown: bool) -> ExitCode {
+    if markdown {
+        print!("{}", juesuan_rules::rules_markdown());
+    } else {
+        for r in juesuan_rules::registry() {
+            let i = r.info();
+            println!("{:<14} {:<6} {}", i.id, i.family.label(), i.title);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn profiles() -> ExitCode {
+    for id in juesuan_profile::BUILTIN {
+        match juesuan_profile::builtin(id) {
+            Ok(p) => println!(
+                "{:<14} {}（{} 张表，情况说明 {} 节）",
+                p.id,
+                p.name,
+                p.tables.len(),
+                p.narrative.sections.len()
+            ),
+            Err(e) => return fail(Failure::Other(e.to_string())),
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                print!("{e}");
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("命令行参数有误（运行 juesuan --help 查看用法）：\n{e}");
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Check { input, format, all, strict } => check(&input, &format, all, strict),
+        Command::Build { input, output, format, force } => build(&input, &output, &format, force),
+        Command::Explain { rule } => explain(&rule),
+        Command::Rules { markdown } => rules(markdown),
+        Command::Profiles => profiles(),
+    }
+}

@@ -1,0 +1,152 @@
+//! The neutral document every renderer turns into bytes. Everything in it is
+//! already computed and worded; renderers only lay it out.
+
+use juesuan_model::{AmountUnit, Money};
+use serde::Serialize;
+
+/// A whole report, ready to render.
+#[derive(Clone, Debug, Serialize)]
+pub struct Document {
+    /// Report title (`晋城市市场监督管理局2022年单位决算公开报告`).
+    pub title: String,
+    /// 部门名称.
+    pub department: String,
+    /// 决算年度.
+    pub year: i32,
+    /// Profile id.
+    pub profile: String,
+    /// Parts in order.
+    pub parts: Vec<Part>,
+}
+
+/// 第一部分 … 第五部分.
+#[derive(Clone, Debug, Serialize)]
+pub struct Part {
+    /// `overview`, `tables`, `narrative`, `glossary`, `attachments`.
+    pub id: String,
+    /// `第一部分 概况`.
+    pub title: String,
+    /// Content.
+    pub blocks: Vec<Block>,
+}
+
+/// A piece of content.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    /// A heading inside a part (level 2: 一、…; level 3: （一）…).
+    Heading {
+        /// 2 or 3.
+        level: u8,
+        /// Text.
+        text: String,
+        /// Anchor id, stable across builds.
+        anchor: String,
+    },
+    /// A paragraph of text.
+    Paragraph {
+        /// Text.
+        text: String,
+    },
+    /// A table.
+    Table(TableView),
+    /// A place kept for content another module provides.
+    Placeholder {
+        /// What will be here.
+        text: String,
+    },
+}
+
+/// A table as printed.
+#[derive(Clone, Debug, Serialize)]
+pub struct TableView {
+    /// Profile id (`01`).
+    pub id: String,
+    /// `公开01表`.
+    pub number: String,
+    /// `收入支出决算总表`.
+    pub title: String,
+    /// `部门名称：晋城市市场监督管理局`.
+    pub org_line: String,
+    /// `2022年度`.
+    pub year_line: String,
+    /// `金额单位：元`.
+    pub unit_line: String,
+    /// Unit amounts are displayed in.
+    pub unit: AmountUnit,
+    /// Print on a landscape page.
+    pub landscape: bool,
+    /// Header rows, with spans.
+    pub header: Vec<Vec<HeaderCell>>,
+    /// The 栏次 row, when printed.
+    pub numbers: Option<Vec<HeaderCell>>,
+    /// Body rows.
+    pub rows: Vec<ViewRow>,
+    /// `注：…`.
+    pub note: Option<String>,
+    /// `说明：本表无数据`, when the table is empty.
+    pub empty_note: Option<String>,
+}
+
+/// A header cell.
+#[derive(Clone, Debug, Serialize)]
+pub struct HeaderCell {
+    /// Text.
+    pub text: String,
+    /// Columns spanned.
+    pub colspan: u32,
+    /// Rows spanned.
+    pub rowspan: u32,
+}
+
+/// How a body row is styled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowStyle {
+    /// 合计/总计: bold.
+    Total,
+    /// 类: bold.
+    Class,
+    /// 款.
+    Section,
+    /// 项 and plain rows.
+    Item,
+    /// A heading inside the table.
+    Heading,
+}
+
+/// A body row.
+#[derive(Clone, Debug, Serialize)]
+pub struct ViewRow {
+    /// Style.
+    pub style: RowStyle,
+    /// Cells, one per layout column unless spanning.
+    pub cells: Vec<ViewCell>,
+}
+
+/// A body cell, typed so each renderer can align and format it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "t", content = "v", rename_all = "snake_case")]
+pub enum ViewCell {
+    /// Text (科目名称, 项目). `indent` is the hierarchy depth.
+    Text {
+        /// Text.
+        text: String,
+        /// Indent level.
+        indent: u8,
+        /// Columns spanned.
+        colspan: u32,
+    },
+    /// A classification code.
+    Code(String),
+    /// 行次.
+    Line(u32),
+    /// An amount, already rounded to the table's display unit.
+    Amount(Money),
+    /// A count.
+    Count(i64),
+    /// Nothing printed.
+    Empty,
+    /// "────": does not apply.
+    NotApplicable,
+}

@@ -1,0 +1,288 @@
+//! 第一部分 and 第三部分: the profile's MiniJinja templates rendered over the figures.
+//!
+//! Templates choose words; every number comes from a function here that reads an
+//! exact figure and rounds once (四舍五入, via `juesuan_model`). Percentages are
+//! always computed from exact fen, never from the rounded 万元 figures printed
+//! beside them.
+
+use crate::doc::Block;
+use juesuan_model::{FunctionalCode, Key, Measure, Money, Num, Percent, Report, UnitKind};
+use juesuan_profile::{InputDecl, Profile, SectionDef};
+use juesuan_tables::{Figures, complete_scalar_sums, economic_groups, economic_name, functional_name};
+use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior, Value, context};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A section of rendered narrative.
+#[derive(Clone, Debug, Serialize)]
+pub struct Section {
+    /// `一` … (empty for 第一部分 sections).
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// Sub-headings and paragraphs.
+    pub blocks: Vec<Block>,
+}
+
+/// A template failed to render: a profile bug, reported with the section.
+#[derive(Debug, thiserror::Error)]
+#[error("模板 {profile} 的“{section}”无法生成：{message}")]
+pub struct ComposeError {
+    /// Profile id.
+    pub profile: String,
+    /// Section title.
+    pub section: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Everything the template functions read.
+struct Data {
+    figures: Figures,
+    last_year: BTreeMap<Key, Num>,
+    budget: BTreeMap<Key, Money>,
+    texts: BTreeMap<String, String>,
+    counts: BTreeMap<String, i64>,
+    amounts: BTreeMap<String, Money>,
+    count_sums: Vec<InputDecl>,
+    classes: Vec<ClassView>,
+    econ: BTreeMap<String, Vec<(String, Key, Key)>>,
+    empty_tables: Vec<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+struct ClassView {
+    code: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct ChangeView {
+    same: bool,
+    up: bool,
+    down: bool,
+    zero_base: bool,
+    amount: String,
+    amount_wan: String,
+    pct: Option<String>,
+}
+
+fn bad(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::InvalidOperation, msg.into())
+}
+
+fn key(s: &str) -> Result<Key, Error> {
+    Key::parse(s).ok_or_else(|| bad(format!("“{s}” 不是有效的数据项")))
+}
+
+fn yuan(v: Option<i64>) -> String {
+    v.map_or_else(|| "（未填报）".to_string(), |f| Money::from_fen(f).yuan())
+}
+
+fn wan(v: Option<i64>) -> String {
+    v.map_or_else(|| "（未填报）".to_string(), |f| Money::from_fen(f).wan())
+}
+
+/// The change from `prev` to `cur`, with the words' inputs: direction, |Δ| in 元 and
+/// 万元, and Δ/|prev| as a percentage (none on a zero base).
+fn change(cur: i64, prev: i64) -> ChangeView {
+    let delta = cur.saturating_sub(prev);
+    let m = Money::from_fen(delta.saturating_abs());
+    ChangeView {
+        same: delta == 0,
+        up: delta > 0,
+        down: delta < 0,
+        zero_base: prev == 0 && delta != 0,
+        amount: m.yuan(),
+        amount_wan: m.wan(),
+        pct: Percent::of(i128::from(delta.saturating_abs()), i128::from(prev.saturating_abs())).map(|p| p.display()),
+    }
+}
+
+fn environment(data: Arc<Data>, macros: &str) -> Result<Environment<'static>, Error> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_trim_blocks(true);
+    env.set_lstrip_blocks(true);
+    env.add_template_owned("macros", macros.to_string())?;
+
+    let d = data.clone();
+    env.add_function("f", move |k: &str| -> Result<i64, Error> { Ok(d.figures.get(&key(k)?).raw()) });
+    let d = data.clone();
+    env.add_function("last", move |k: &str| -> Result<Option<i64>, Error> {
+        Ok(d.last_year.get(&key(k)?).map(|v| v.raw()))
+    });
+    let d = data.clone();
+    env.add_function("has_last", move |k: &str| -> Result<bool, Error> { Ok(d.last_year.contains_key(&key(k)?)) });
+    let d = data.clone();
+    env.add_function("budget", move |k: &str| -> Result<Option<i64>, Error> {
+        Ok(d.budget.get(&key(k)?).map(|v| v.fen()))
+    });
+    let d = data.clone();
+    env.add_function("text", move |id: &str| d.texts.get(id).cloned().unwrap_or_default());
+    let d = data.clone();
+    env.add_function("count", move |id: &str| -> Option<i64> {
+        if let Some(decl) = d.count_sums.iter().find(|x| x.id == id) {
+            return decl.sum_of.iter().map(|p| d.counts.get(p).copied()).sum();
+        }
+        d.counts.get(id).copied()
+    });
+    let d = data.clone();
+    env.add_function("amount", move |id: &str| d.amounts.get(id).map(|m| m.fen()));
+    env.add_function("yuan", yuan);
+    env.add_function("wan", wan);
+    env.add_function("num", |v: Option<i64>| v.map_or_else(|| "（未填报）".to_string(), |n| n.to_string()));
+    env.add_function("pct", |a: i64, b: Option<i64>| -> Option<String> {
+        b.and_then(|b| Percent::of(i128::from(a), i128::from(b))).map(|p| p.display())
+    });
+    env.add_function("change", |cur: i64, prev: i64| Value::from_serialize(change(cur, prev)));
+    let d = data.clone();
+    env.add_function("classes", move |measure: &str| -> Result<Value, Error> {
+        let m = Measure::from_name(measure).ok_or_else(|| bad(format!("未知的度量 {measure}")))?;
+        let rows: Vec<Value> = d
+            .classes
+            .iter()
+            .filter_map(|c| {
+                let code = FunctionalCode::parse(&c.code).ok()?;
+                let k = Key::func(m, &code);
+                let value = d.figures.get(&k).raw();
+                let budget = d.budget.get(&k).map(|v| v.fen());
+                if value == 0 && budget.is_none_or(|b| b == 0) {
+                    return None;
+                }
+                Some(context! {
+                    code => c.code.clone(),
+                    name => c.name.clone(),
+                    value => value,
+                    budget => budget,
+                    last => d.last_year.get(&k).map(|v| v.raw()),
+                })
+            })
+            .collect();
+        Ok(Value::from(rows))
+    });
+    let d = data.clone();
+    env.add_function("econ_names", move |group: &str, measure: &str| -> Result<Vec<String>, Error> {
+        let m = Measure::from_name(measure).ok_or_else(|| bad(format!("未知的度量 {measure}")))?;
+        let items = d.econ.get(group).ok_or_else(|| bad(format!("未知的分组 {group}")))?;
+        Ok(items
+            .iter()
+            .filter(|(_, amount, basic)| {
+                let k = if m == Measure::EconBasic { basic } else { amount };
+                !d.figures.get(k).is_zero()
+            })
+            .map(|(name, _, _)| name.clone())
+            .collect())
+    });
+    let d = data;
+    env.add_function("table_empty", move |id: &str| d.empty_tables.iter().any(|t| t == id));
+    Ok(env)
+}
+
+/// Groups the report's units by kind, in the order the 概况 lists kinds.
+fn unit_groups(report: &Report) -> Vec<Value> {
+    UnitKind::ALL
+        .iter()
+        .filter_map(|k| {
+            let names: Vec<String> =
+                report.overview.units.iter().filter(|u| u.kind == *k).map(|u| u.name.clone()).collect();
+            (!names.is_empty()).then(|| context! { kind => k.label(), count => names.len(), names => names })
+        })
+        .collect()
+}
+
+/// Renders the 第一部分 and 第三部分 sections.
+pub fn render(
+    report: &Report,
+    profile: &Profile,
+    figures: &Figures,
+    empty_tables: Vec<String>,
+) -> Result<(Vec<Section>, Vec<Section>), ComposeError> {
+    let mut last_year = report.narrative.last_year.clone();
+    complete_scalar_sums(&mut last_year);
+    let classes = profile
+        .classes()
+        .into_iter()
+        .map(|c| ClassView {
+            name: functional_name(report, profile, &c),
+            code: c.to_string(),
+        })
+        .collect();
+    let econ = economic_groups(profile)
+        .into_iter()
+        .map(|(g, classes)| {
+            let items = profile
+                .economic_catalog
+                .codes()
+                .filter(|c| !c.is_class() && classes.contains(&c.class()))
+                .map(|c| {
+                    (economic_name(report, profile, c), Key::econ(Measure::EconAmount, c), Key::econ(Measure::EconBasic, c))
+                })
+                .collect();
+            (g.name().to_string(), items)
+        })
+        .collect();
+    let data = Arc::new(Data {
+        figures: figures.clone(),
+        last_year,
+        budget: report.narrative.initial_budget.clone(),
+        texts: report.narrative.texts.clone(),
+        counts: report.narrative.counts.clone(),
+        amounts: report.narrative.amounts.clone(),
+        count_sums: profile.inputs.counts.iter().filter(|d| !d.sum_of.is_empty()).cloned().collect(),
+        classes,
+        econ,
+        empty_tables,
+    });
+    let fail = |section: &str, e: &Error| ComposeError {
+        profile: profile.id.clone(),
+        section: section.to_string(),
+        message: format!("{e:#}"),
+    };
+    let env = environment(data, &profile.narrative.macros).map_err(|e| fail("macros", &e))?;
+    let ctx = context! {
+        department => report.meta.department.clone(),
+        year => report.meta.year,
+        prev_year => report.meta.year - 1,
+        duties => report.overview.duties.clone(),
+        offices => report.overview.offices.clone(),
+        unit_groups => unit_groups(report),
+    };
+    let run = |sections: &[SectionDef]| -> Result<Vec<Section>, ComposeError> {
+        sections
+            .iter()
+            .map(|s| {
+                let src = format!("{{% import \"macros\" as m %}}{}", s.template);
+                let text = env.render_str(&src, ctx.clone()).map_err(|e| fail(&s.title, &e))?;
+                Ok(Section { id: s.id.clone(), title: s.title.clone(), blocks: blocks(&s.id, &text) })
+            })
+            .collect()
+    };
+    Ok((run(&profile.narrative.overview)?, run(&profile.narrative.sections)?))
+}
+
+/// Splits rendered text into blocks: each non-empty line a paragraph, `## ` lines
+/// sub-headings.
+fn blocks(section: &str, text: &str) -> Vec<Block> {
+    let mut n = 0;
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| match l.strip_prefix("## ") {
+            Some(h) => {
+                n += 1;
+                Block::Heading { level: 3, text: h.trim().to_string(), anchor: format!("s{section}-{n}") }
+            }
+            None => Block::Paragraph { text: l.to_string() },
+        })
+        .collect()
+}
+
+/// Renders a one-line template (part titles, the report title) with the report's
+/// identity.
+pub fn render_line(template: &str, report: &Report) -> String {
+    let env = Environment::new();
+    let ctx = context! { department => report.meta.department.clone(), year => report.meta.year };
+    env.render_str(template, ctx).unwrap_or_else(|_| template.to_string())
+}

@@ -1,0 +1,72 @@
+//! What a rule sees: the tables (always), the report's facts and inputs (when we
+//! build it ourselves, not when we audit someone else's), the profile.
+
+use juesuan_model::{CellRef, Key, Location, Num, Report, TableSet};
+use juesuan_profile::Profile;
+use juesuan_tables::{Figures, read_figures};
+use std::collections::BTreeMap;
+
+/// The subject of a check.
+pub struct Ctx<'a> {
+    /// The template.
+    pub profile: &'a Profile,
+    /// The tables, derived or read back.
+    pub tables: &'a TableSet,
+    /// The report's inputs, when known (build and check; not audit).
+    pub report: Option<&'a Report>,
+    /// Figures derived from the facts, when known.
+    pub derived: Option<&'a Figures>,
+    /// Figures as the tables state them (first cell per key).
+    pub stated: BTreeMap<Key, (Num, CellRef)>,
+    /// Further cells that state a key already stated.
+    pub repeats: Vec<(Key, CellRef, CellRef)>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A context over tables, with the report when there is one.
+    pub fn new(
+        profile: &'a Profile,
+        tables: &'a TableSet,
+        report: Option<&'a Report>,
+        derived: Option<&'a Figures>,
+    ) -> Ctx<'a> {
+        let (stated, repeats) = read_figures(tables);
+        Ctx { profile, tables, report, derived, stated, repeats }
+    }
+
+    /// The value a table states for a key, if any table states it.
+    pub fn value(&self, key: &Key) -> Option<Num> {
+        self.stated.get(key).map(|(v, _)| *v)
+    }
+
+    /// Raw value (fen or count) of a key as stated; 0 when no table states it.
+    pub fn raw(&self, key: &Key) -> i64 {
+        self.value(key).map_or(0, Num::raw)
+    }
+
+    /// The first cell stating a key.
+    pub fn cell_of(&self, key: &Key) -> Option<CellRef> {
+        self.stated.get(key).map(|(_, c)| *c)
+    }
+
+    /// Location of a cell.
+    pub fn at(&self, r: &CellRef) -> Location {
+        let (table, row, column) = self.tables.describe(r);
+        Location::Cell { table, row, column }
+    }
+
+    /// Location of the cell stating a key, or of the report when none does.
+    pub fn at_key(&self, key: &Key) -> Location {
+        self.cell_of(key).map_or(Location::Report, |c| self.at(&c))
+    }
+
+    /// Where an input figure was given, if it was (build mode).
+    pub fn input_of(&self, key: &Key) -> Option<Location> {
+        self.report?.facts.sources.get(key).map(|s| Location::Input(s.clone()))
+    }
+
+    /// Rounding envelope of a cell's table (0 for exact data).
+    pub fn half_step(&self, r: &CellRef) -> i64 {
+        self.tables.tables.get(r.table).map_or(0, |t| t.half_step_fen)
+    }
+}

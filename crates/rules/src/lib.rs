@@ -1,0 +1,62 @@
+//! Every consistency rule of a 决算公开 report, in one ordered registry.
+//!
+//! Pipeline position: tables (+ report when we have it) → **rules** → findings.
+//! Each rule is a small unit with a stable id, its Chinese documentation (shown by
+//! `juesuan explain ID` and generated into docs/RULES.md) and its check. Table
+//! rules work on any `TableSet` — our derived tables or tables read back from a
+//! published report — so the same rules build and audit.
+
+mod cross;
+mod ctx;
+mod input;
+mod narrative;
+mod registry;
+mod relations;
+
+pub use ctx::Ctx;
+pub use registry::{Family, Rule, RuleInfo, find, registry};
+
+use juesuan_model::{Finding, Report, TableSet, sort_findings};
+use juesuan_profile::Profile;
+use juesuan_tables::Figures;
+
+/// Runs every rule and returns the findings, sorted (errors first).
+pub fn check_all(
+    profile: &Profile,
+    tables: &TableSet,
+    report: Option<&Report>,
+    derived: Option<&Figures>,
+) -> Vec<Finding> {
+    let ctx = Ctx::new(profile, tables, report, derived);
+    let mut out: Vec<Finding> = registry().iter().flat_map(|r| r.check(&ctx)).collect();
+    sort_findings(&mut out);
+    out
+}
+
+/// Markdown documentation of every rule (docs/RULES.md is this, generated).
+pub fn rules_markdown() -> String {
+    let mut s = String::from(
+        "# 规则一览 (Rules)\n\n\
+         Generated from the rule registry by `juesuan rules --markdown`; a test keeps this file \
+         equal to the registry. Every finding names its rule id; `juesuan explain ID` prints the \
+         entry below.\n\n\
+         | id | 类别 | 规则 | 级别 |\n|---|---|---|---|\n",
+    );
+    for r in registry() {
+        let i = r.info();
+        s.push_str(&format!("| [{}](#{}) | {} | {} | {} |\n", i.id, i.id.to_lowercase(), i.family.label(), i.title, i.severity));
+    }
+    for r in registry() {
+        let i = r.info();
+        s.push_str(&format!(
+            "\n## {}\n\n**{}**（{}）\n\n级别：{}\n\n{}\n\n例：{}\n",
+            i.id,
+            i.title,
+            i.family.label(),
+            i.severity,
+            i.purpose,
+            i.example
+        ));
+    }
+    s
+}
