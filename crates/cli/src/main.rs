@@ -3,7 +3,11 @@
 //! Exit codes: 0 no error found; 1 errors found (`check`, `build` without `--force`);
 //! 2 unusable input or output (a Chinese message names file and line), never a panic.
 
-#![allow(clippy::print_stdout, clippy::print_stderr, reason = "a command-line program prints")]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "a command-line program prints"
+)]
 
 mod output;
 mod pipeline;
@@ -78,7 +82,10 @@ fn fail(f: Failure) -> ExitCode {
             for e in &errors.0 {
                 eprintln!("错误：{e}");
             }
-            eprintln!("输入无法使用（{} 处错误），未生成任何输出。", errors.0.len());
+            eprintln!(
+                "输入无法使用（{} 处错误），未生成任何输出。",
+                errors.0.len()
+            );
         }
         Failure::Other(m) => eprintln!("错误：{m}"),
     }
@@ -113,7 +120,11 @@ fn check(input: &Path, format: &str, all: bool, strict: bool) -> ExitCode {
                 println!("未发现错误或警告。");
             }
         }
-        other => return fail(Failure::Other(format!("未知的输出格式 “{other}”：可用 text、json"))),
+        other => {
+            return fail(Failure::Other(format!(
+                "未知的输出格式 “{other}”：可用 text、json"
+            )));
+        }
     }
     let worst = loaded.findings.iter().map(|f| f.severity).max();
     match worst {
@@ -126,9 +137,16 @@ fn check(input: &Path, format: &str, all: bool, strict: bool) -> ExitCode {
 const FORMATS: &[&str] = &["html", "json"];
 
 fn build(input: &Path, out: &Path, format: &str, force: bool) -> ExitCode {
-    let formats: Vec<&str> = format.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let formats: Vec<&str> = format
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     if let Some(bad) = formats.iter().find(|f| !FORMATS.contains(f)) {
-        return fail(Failure::Other(format!("未知的输出格式 “{bad}”：可用 {}", FORMATS.join("、"))));
+        return fail(Failure::Other(format!(
+            "未知的输出格式 “{bad}”：可用 {}",
+            FORMATS.join("、")
+        )));
     }
     if formats.is_empty() {
         return fail(Failure::Other("没有指定输出格式".to_string()));
@@ -137,7 +155,10 @@ fn build(input: &Path, out: &Path, format: &str, force: bool) -> ExitCode {
         Ok(l) => l,
         Err(f) => return fail(f),
     };
-    let has_errors = loaded.findings.iter().any(|f| f.severity == Severity::Error);
+    let has_errors = loaded
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error);
     if has_errors && !force {
         eprint!("{}", findings_text(&loaded.findings, false));
         eprintln!("{}", summary(&loaded, input));
@@ -151,7 +172,10 @@ fn build(input: &Path, out: &Path, format: &str, force: bool) -> ExitCode {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for f in &formats {
         match *f {
-            "html" => files.push(("report.html".to_string(), juesuan_render::html::render(&doc).into_bytes())),
+            "html" => files.push((
+                "report.html".to_string(),
+                juesuan_render::html::render(&doc).into_bytes(),
+            )),
             "json" => match juesuan_render::json::render(
                 &loaded.report,
                 &loaded.derived.figures,
@@ -174,7 +198,11 @@ fn build(input: &Path, out: &Path, format: &str, force: bool) -> ExitCode {
                 .collect();
             println!("{}", summary(&loaded, input));
             println!("已生成：{}", list.join("、"));
-            if has_errors { ExitCode::from(1) } else { ExitCode::SUCCESS }
+            if has_errors {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(m) => fail(Failure::Other(m)),
     }
@@ -182,7 +210,10 @@ fn build(input: &Path, out: &Path, format: &str, force: bool) -> ExitCode {
 
 fn explain(id: &str) -> ExitCode {
     let Some(rule) = juesuan_rules::find(id) else {
-        let ids: Vec<&str> = juesuan_rules::registry().iter().map(|r| r.info().id).collect();
+        let ids: Vec<&str> = juesuan_rules::registry()
+            .iter()
+            .map(|r| r.info().id)
+            .collect();
         eprintln!(
             "错误：没有规则 “{id}”{}。运行 juesuan rules 查看全部规则。",
             juesuan_ingest::did_you_mean(&id.to_uppercase(), ids.iter().copied())
@@ -230,7 +261,12 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 print!("{e}");
                 return ExitCode::SUCCESS;
             }
@@ -239,8 +275,18 @@ fn main() -> ExitCode {
         }
     };
     match cli.command {
-        Command::Check { input, format, all, strict } => check(&input, &format, all, strict),
-        Command::Build { input, output, format, force } => build(&input, &output, &format, force),
+        Command::Check {
+            input,
+            format,
+            all,
+            strict,
+        } => check(&input, &format, all, strict),
+        Command::Build {
+            input,
+            output,
+            format,
+            force,
+        } => build(&input, &output, &format, force),
         Command::Explain { rule } => explain(&rule),
         Command::Rules { markdown } => rules(markdown),
         Command::Profiles => profiles(),

@@ -36,7 +36,11 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
         if let Some(parent) = target.parent() {
             if let Err(e) = std::fs::create_dir_all(parent) {
                 cleanup(&temps);
-                return Err(format!("无法创建目录 {}：{}", parent.display(), io_message(&e)));
+                return Err(format!(
+                    "无法创建目录 {}：{}",
+                    parent.display(),
+                    io_message(&e)
+                ));
             }
         }
         if let Err(e) = std::fs::write(&temp, bytes) {

@@ -37,13 +37,24 @@ impl From<InputErrors> for Failure {
 pub fn load(input: &Path) -> Result<Loaded, Failure> {
     let (report, profile) = read_text_dir(input)?;
     let derived = derive_all(&report, profile);
-    let findings = juesuan_rules::check_all(profile, &derived.tables, Some(&report), Some(&derived.figures));
-    Ok(Loaded { report, profile, derived, findings })
+    let findings = juesuan_rules::check_all(
+        profile,
+        &derived.tables,
+        Some(&report),
+        Some(&derived.figures),
+    );
+    Ok(Loaded {
+        report,
+        profile,
+        derived,
+        findings,
+    })
 }
 
 impl Loaded {
     /// Composes the document.
     pub fn document(&self) -> Result<Document, Failure> {
-        juesuan_compose::compose(&self.report, self.profile, &self.derived).map_err(|e| Failure::Other(e.to_string()))
+        juesuan_compose::compose(&self.report, self.profile, &self.derived)
+            .map_err(|e| Failure::Other(e.to_string()))
     }
 }

@@ -5,11 +5,13 @@
 //! Pipeline position: report + tables → **compose** → `Document` → render.
 //! Renderers never compute a number; all rounding happens here or in the model.
 
+mod compare;
 mod doc;
 mod narrative;
 mod numerals;
 mod views;
 
+pub use compare::{DiffKind, Difference, SectionText, diff, our_sections, stated_sections};
 pub use doc::{Block, Document, HeaderCell, Part, RowStyle, TableView, ViewCell, ViewRow};
 pub use narrative::{ComposeError, Section, render, render_line};
 pub use numerals::chinese;
@@ -21,13 +23,21 @@ use juesuan_tables::Derived;
 
 /// The report title: as the input states it, else the profile's.
 pub fn title(report: &Report, profile: &Profile) -> String {
-    report.meta.title.clone().unwrap_or_else(|| render_line(&profile.title, report))
+    report
+        .meta
+        .title
+        .clone()
+        .unwrap_or_else(|| render_line(&profile.title, report))
 }
 
 fn section_blocks(part: &str, sections: Vec<Section>) -> Vec<Block> {
     let mut out = Vec::new();
     for (i, s) in sections.into_iter().enumerate() {
-        out.push(Block::Heading { level: 2, text: s.title, anchor: format!("{part}-{}", i + 1) });
+        out.push(Block::Heading {
+            level: 2,
+            text: s.title,
+            anchor: format!("{part}-{}", i + 1),
+        });
         out.extend(s.blocks);
     }
     out
@@ -35,9 +45,18 @@ fn section_blocks(part: &str, sections: Vec<Section>) -> Vec<Block> {
 
 /// Composes the whole report. 第五部分 (project self-evaluations) is a placeholder
 /// until the performance module fills it.
-pub fn compose(report: &Report, profile: &Profile, derived: &Derived) -> Result<Document, ComposeError> {
-    let empty: Vec<String> =
-        derived.tables.tables.iter().filter(|t| t.is_empty()).map(|t| t.id.clone()).collect();
+pub fn compose(
+    report: &Report,
+    profile: &Profile,
+    derived: &Derived,
+) -> Result<Document, ComposeError> {
+    let empty: Vec<String> = derived
+        .tables
+        .tables
+        .iter()
+        .filter(|t| t.is_empty())
+        .map(|t| t.id.clone())
+        .collect();
     let (overview, narrative) = render(report, profile, &derived.figures, empty)?;
     let mut overview = Some(overview);
     let mut narrative = Some(narrative);
@@ -50,19 +69,34 @@ pub fn compose(report: &Report, profile: &Profile, derived: &Derived) -> Result<
                 .tables
                 .tables
                 .iter()
-                .filter_map(|t| profile.table(&t.id).map(|def| Block::Table(view(t, def, report))))
+                .filter_map(|t| {
+                    profile
+                        .table(&t.id)
+                        .map(|def| Block::Table(view(t, def, report)))
+                })
                 .collect(),
             "glossary" => profile
                 .glossary
                 .iter()
                 .enumerate()
                 .map(|(i, g)| Block::Paragraph {
-                    text: format!("{}、{}：{}", chinese(u32::try_from(i + 1).unwrap_or(0)), g.term, g.text),
+                    text: format!(
+                        "{}、{}：{}",
+                        chinese(u32::try_from(i + 1).unwrap_or(0)),
+                        g.term,
+                        g.text
+                    ),
                 })
                 .collect(),
-            _ => vec![Block::Placeholder { text: "项目支出绩效自评分析报告".to_string() }],
+            _ => vec![Block::Placeholder {
+                text: "项目支出绩效自评分析报告".to_string(),
+            }],
         };
-        parts.push(Part { id: p.id.clone(), title: render_line(&p.title, report), blocks });
+        parts.push(Part {
+            id: p.id.clone(),
+            title: render_line(&p.title, report),
+            blocks,
+        });
     }
     Ok(Document {
         title: title(report, profile),

@@ -8,7 +8,9 @@
 use crate::doc::Block;
 use juesuan_model::{FunctionalCode, Key, Measure, Money, Num, Percent, Report, UnitKind};
 use juesuan_profile::{InputDecl, Profile, SectionDef};
-use juesuan_tables::{Figures, complete_scalar_sums, economic_groups, economic_name, functional_name};
+use juesuan_tables::{
+    Figures, complete_scalar_sums, economic_groups, economic_name, functional_name,
+};
 use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior, Value, context};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -96,7 +98,11 @@ fn change(cur: i64, prev: i64) -> ChangeView {
         zero_base: prev == 0 && delta != 0,
         amount: m.yuan(),
         amount_wan: m.wan(),
-        pct: Percent::of(i128::from(delta.saturating_abs()), i128::from(prev.saturating_abs())).map(|p| p.display()),
+        pct: Percent::of(
+            i128::from(delta.saturating_abs()),
+            i128::from(prev.saturating_abs()),
+        )
+        .map(|p| p.display()),
     }
 }
 
@@ -108,19 +114,25 @@ fn environment(data: Arc<Data>, macros: &str) -> Result<Environment<'static>, Er
     env.add_template_owned("macros", macros.to_string())?;
 
     let d = data.clone();
-    env.add_function("f", move |k: &str| -> Result<i64, Error> { Ok(d.figures.get(&key(k)?).raw()) });
+    env.add_function("f", move |k: &str| -> Result<i64, Error> {
+        Ok(d.figures.get(&key(k)?).raw())
+    });
     let d = data.clone();
     env.add_function("last", move |k: &str| -> Result<Option<i64>, Error> {
         Ok(d.last_year.get(&key(k)?).map(|v| v.raw()))
     });
     let d = data.clone();
-    env.add_function("has_last", move |k: &str| -> Result<bool, Error> { Ok(d.last_year.contains_key(&key(k)?)) });
+    env.add_function("has_last", move |k: &str| -> Result<bool, Error> {
+        Ok(d.last_year.contains_key(&key(k)?))
+    });
     let d = data.clone();
     env.add_function("budget", move |k: &str| -> Result<Option<i64>, Error> {
         Ok(d.budget.get(&key(k)?).map(|v| v.fen()))
     });
     let d = data.clone();
-    env.add_function("text", move |id: &str| d.texts.get(id).cloned().unwrap_or_default());
+    env.add_function("text", move |id: &str| {
+        d.texts.get(id).cloned().unwrap_or_default()
+    });
     let d = data.clone();
     env.add_function("count", move |id: &str| -> Option<i64> {
         if let Some(decl) = d.count_sums.iter().find(|x| x.id == id) {
@@ -132,11 +144,16 @@ fn environment(data: Arc<Data>, macros: &str) -> Result<Environment<'static>, Er
     env.add_function("amount", move |id: &str| d.amounts.get(id).map(|m| m.fen()));
     env.add_function("yuan", yuan);
     env.add_function("wan", wan);
-    env.add_function("num", |v: Option<i64>| v.map_or_else(|| "（未填报）".to_string(), |n| n.to_string()));
-    env.add_function("pct", |a: i64, b: Option<i64>| -> Option<String> {
-        b.and_then(|b| Percent::of(i128::from(a), i128::from(b))).map(|p| p.display())
+    env.add_function("num", |v: Option<i64>| {
+        v.map_or_else(|| "（未填报）".to_string(), |n| n.to_string())
     });
-    env.add_function("change", |cur: i64, prev: i64| Value::from_serialize(change(cur, prev)));
+    env.add_function("pct", |a: i64, b: Option<i64>| -> Option<String> {
+        b.and_then(|b| Percent::of(i128::from(a), i128::from(b)))
+            .map(|p| p.display())
+    });
+    env.add_function("change", |cur: i64, prev: i64| {
+        Value::from_serialize(change(cur, prev))
+    });
     let d = data.clone();
     env.add_function("classes", move |measure: &str| -> Result<Value, Error> {
         let m = Measure::from_name(measure).ok_or_else(|| bad(format!("未知的度量 {measure}")))?;
@@ -163,20 +180,33 @@ fn environment(data: Arc<Data>, macros: &str) -> Result<Environment<'static>, Er
         Ok(Value::from(rows))
     });
     let d = data.clone();
-    env.add_function("econ_names", move |group: &str, measure: &str| -> Result<Vec<String>, Error> {
-        let m = Measure::from_name(measure).ok_or_else(|| bad(format!("未知的度量 {measure}")))?;
-        let items = d.econ.get(group).ok_or_else(|| bad(format!("未知的分组 {group}")))?;
-        Ok(items
-            .iter()
-            .filter(|(_, amount, basic)| {
-                let k = if m == Measure::EconBasic { basic } else { amount };
-                !d.figures.get(k).is_zero()
-            })
-            .map(|(name, _, _)| name.clone())
-            .collect())
-    });
+    env.add_function(
+        "econ_names",
+        move |group: &str, measure: &str| -> Result<Vec<String>, Error> {
+            let m =
+                Measure::from_name(measure).ok_or_else(|| bad(format!("未知的度量 {measure}")))?;
+            let items = d
+                .econ
+                .get(group)
+                .ok_or_else(|| bad(format!("未知的分组 {group}")))?;
+            Ok(items
+                .iter()
+                .filter(|(_, amount, basic)| {
+                    let k = if m == Measure::EconBasic {
+                        basic
+                    } else {
+                        amount
+                    };
+                    !d.figures.get(k).is_zero()
+                })
+                .map(|(name, _, _)| name.clone())
+                .collect())
+        },
+    );
     let d = data;
-    env.add_function("table_empty", move |id: &str| d.empty_tables.iter().any(|t| t == id));
+    env.add_function("table_empty", move |id: &str| {
+        d.empty_tables.iter().any(|t| t == id)
+    });
     Ok(env)
 }
 
@@ -185,9 +215,15 @@ fn unit_groups(report: &Report) -> Vec<Value> {
     UnitKind::ALL
         .iter()
         .filter_map(|k| {
-            let names: Vec<String> =
-                report.overview.units.iter().filter(|u| u.kind == *k).map(|u| u.name.clone()).collect();
-            (!names.is_empty()).then(|| context! { kind => k.label(), count => names.len(), names => names })
+            let names: Vec<String> = report
+                .overview
+                .units
+                .iter()
+                .filter(|u| u.kind == *k)
+                .map(|u| u.name.clone())
+                .collect();
+            (!names.is_empty())
+                .then(|| context! { kind => k.label(), count => names.len(), names => names })
         })
         .collect()
 }
@@ -217,7 +253,11 @@ pub fn render(
                 .codes()
                 .filter(|c| !c.is_class() && classes.contains(&c.class()))
                 .map(|c| {
-                    (economic_name(report, profile, c), Key::econ(Measure::EconAmount, c), Key::econ(Measure::EconBasic, c))
+                    (
+                        economic_name(report, profile, c),
+                        Key::econ(Measure::EconAmount, c),
+                        Key::econ(Measure::EconBasic, c),
+                    )
                 })
                 .collect();
             (g.name().to_string(), items)
@@ -230,7 +270,13 @@ pub fn render(
         texts: report.narrative.texts.clone(),
         counts: report.narrative.counts.clone(),
         amounts: report.narrative.amounts.clone(),
-        count_sums: profile.inputs.counts.iter().filter(|d| !d.sum_of.is_empty()).cloned().collect(),
+        count_sums: profile
+            .inputs
+            .counts
+            .iter()
+            .filter(|d| !d.sum_of.is_empty())
+            .cloned()
+            .collect(),
         classes,
         econ,
         empty_tables,
@@ -254,12 +300,21 @@ pub fn render(
             .iter()
             .map(|s| {
                 let src = format!("{{% import \"macros\" as m %}}{}", s.template);
-                let text = env.render_str(&src, ctx.clone()).map_err(|e| fail(&s.title, &e))?;
-                Ok(Section { id: s.id.clone(), title: s.title.clone(), blocks: blocks(&s.id, &text) })
+                let text = env
+                    .render_str(&src, ctx.clone())
+                    .map_err(|e| fail(&s.title, &e))?;
+                Ok(Section {
+                    id: s.id.clone(),
+                    title: s.title.clone(),
+                    blocks: blocks(&s.id, &text),
+                })
             })
             .collect()
     };
-    Ok((run(&profile.narrative.overview)?, run(&profile.narrative.sections)?))
+    Ok((
+        run(&profile.narrative.overview)?,
+        run(&profile.narrative.sections)?,
+    ))
 }
 
 /// Splits rendered text into blocks: each non-empty line a paragraph, `## ` lines
@@ -272,9 +327,15 @@ fn blocks(section: &str, text: &str) -> Vec<Block> {
         .map(|l| match l.strip_prefix("## ") {
             Some(h) => {
                 n += 1;
-                Block::Heading { level: 3, text: h.trim().to_string(), anchor: format!("s{section}-{n}") }
+                Block::Heading {
+                    level: 3,
+                    text: h.trim().to_string(),
+                    anchor: format!("s{section}-{n}"),
+                }
             }
-            None => Block::Paragraph { text: l.to_string() },
+            None => Block::Paragraph {
+                text: l.to_string(),
+            },
         })
         .collect()
 }
@@ -284,5 +345,6 @@ fn blocks(section: &str, text: &str) -> Vec<Block> {
 pub fn render_line(template: &str, report: &Report) -> String {
     let env = Environment::new();
     let ctx = context! { department => report.meta.department.clone(), year => report.meta.year };
-    env.render_str(template, ctx).unwrap_or_else(|_| template.to_string())
+    env.render_str(template, ctx)
+        .unwrap_or_else(|_| template.to_string())
 }

@@ -19,7 +19,11 @@ fn value(cell: &Cell, def_unit: juesuan_model::AmountUnit) -> ViewCell {
 }
 
 fn text(s: &str, indent: u8, colspan: u32) -> ViewCell {
-    ViewCell::Text { text: s.to_string(), indent, colspan }
+    ViewCell::Text {
+        text: s.to_string(),
+        indent,
+        colspan,
+    }
 }
 
 fn style(kind: RowKind) -> RowStyle {
@@ -37,18 +41,28 @@ fn header(def: &TableDef) -> Vec<Vec<HeaderCell>> {
         .iter()
         .map(|r| {
             r.iter()
-                .map(|c| HeaderCell { text: c.text.clone(), colspan: c.colspan, rowspan: c.rowspan })
+                .map(|c| HeaderCell {
+                    text: c.text.clone(),
+                    colspan: c.colspan,
+                    rowspan: c.rowspan,
+                })
                 .collect()
         })
         .collect()
 }
 
 fn h(text: &str, colspan: u32) -> HeaderCell {
-    HeaderCell { text: text.to_string(), colspan, rowspan: 1 }
+    HeaderCell {
+        text: text.to_string(),
+        colspan,
+        rowspan: 1,
+    }
 }
 
 fn number_cells(cols: &[juesuan_model::Column]) -> Vec<HeaderCell> {
-    cols.iter().map(|c| h(&c.number.map(|n| n.to_string()).unwrap_or_default(), 1)).collect()
+    cols.iter()
+        .map(|c| h(&c.number.map(|n| n.to_string()).unwrap_or_default(), 1))
+        .collect()
 }
 
 /// The view of one table.
@@ -63,13 +77,20 @@ pub fn view(table: &Table, def: &TableDef, report: &Report) -> TableView {
             let rows = p
                 .rows
                 .iter()
-                .map(|r| ViewRow { style: RowStyle::Item, cells: r.cells.iter().map(|c| value(c, unit)).collect() })
+                .map(|r| ViewRow {
+                    style: RowStyle::Item,
+                    cells: r.cells.iter().map(|c| value(c, unit)).collect(),
+                })
                 .collect();
             (Some(number_cells(&p.columns)), rows)
         }
     };
     let header = match &def.layout {
-        Layout::Economic { columns, blocks, groups } => economic_header(columns, blocks, groups),
+        Layout::Economic {
+            columns,
+            blocks,
+            groups,
+        } => economic_header(columns, blocks, groups),
         _ => header(def),
     };
     TableView {
@@ -85,14 +106,21 @@ pub fn view(table: &Table, def: &TableDef, report: &Report) -> TableView {
         numbers: numbers.filter(|n| n.iter().any(|c| !c.text.is_empty())),
         rows,
         note: def.note.clone(),
-        empty_note: if table.empty_note_shown { def.empty_note.clone() } else { None },
+        empty_note: if table.empty_note_shown {
+            def.empty_note.clone()
+        } else {
+            None
+        },
     }
 }
 
 fn panel_cells(r: Option<&Row>, ncols: usize, unit: juesuan_model::AmountUnit) -> Vec<ViewCell> {
     match r {
         Some(r) => {
-            let mut cells = vec![text(&r.label, 0, 1), r.line.map_or(ViewCell::Empty, ViewCell::Line)];
+            let mut cells = vec![
+                text(&r.label, 0, 1),
+                r.line.map_or(ViewCell::Empty, ViewCell::Line),
+            ];
             cells.extend(r.cells.iter().map(|c| value(c, unit)));
             cells.resize(ncols + 2, ViewCell::Empty);
             cells
@@ -113,10 +141,16 @@ fn panels_view(
         let mut rows = Vec::new();
         for r in &p.rows {
             if r.kind == RowKind::Heading {
-                rows.push(ViewRow { style: RowStyle::Heading, cells: vec![text(&r.label, 0, width)] });
+                rows.push(ViewRow {
+                    style: RowStyle::Heading,
+                    cells: vec![text(&r.label, 0, width)],
+                });
                 continue;
             }
-            rows.push(ViewRow { style: style(r.kind), cells: panel_cells(Some(r), p.columns.len(), unit) });
+            rows.push(ViewRow {
+                style: style(r.kind),
+                cells: panel_cells(Some(r), p.columns.len(), unit),
+            });
         }
         return (None, rows);
     }
@@ -143,7 +177,10 @@ fn panels_view(
     (Some(numbers), rows)
 }
 
-fn functional_view(table: &Table, unit: juesuan_model::AmountUnit) -> (Option<Vec<HeaderCell>>, Vec<ViewRow>) {
+fn functional_view(
+    table: &Table,
+    unit: juesuan_model::AmountUnit,
+) -> (Option<Vec<HeaderCell>>, Vec<ViewRow>) {
     let p = &table.panels[0];
     let mut rows = Vec::new();
     for r in &p.rows {
@@ -159,13 +196,19 @@ fn functional_view(table: &Table, unit: juesuan_model::AmountUnit) -> (Option<Ve
             _ => vec![text(&r.label, 0, 2)],
         };
         cells.extend(r.cells.iter().map(|c| value(c, unit)));
-        rows.push(ViewRow { style: style(r.kind), cells });
+        rows.push(ViewRow {
+            style: style(r.kind),
+            cells,
+        });
     }
     // An empty table prints one blank body row under 合计, as the official form does.
     if table.is_empty() {
         let mut cells = vec![ViewCell::Empty, ViewCell::Empty];
         cells.extend(p.columns.iter().map(|_| ViewCell::Empty));
-        rows.push(ViewRow { style: RowStyle::Item, cells });
+        rows.push(ViewRow {
+            style: RowStyle::Item,
+            cells,
+        });
     }
     let mut numbers = vec![h("栏次", 2)];
     numbers.extend(number_cells(&p.columns));
@@ -190,7 +233,10 @@ fn economic_header(
     while i < blocks.len() {
         let g = blocks[i].group;
         let n = blocks[i..].iter().take_while(|b| b.group == g).count();
-        let label = groups.iter().find(|x| x.group == g).map_or("", |x| x.label.as_str());
+        let label = groups
+            .iter()
+            .find(|x| x.group == g)
+            .map_or("", |x| x.label.as_str());
         top.push(h(label, per * u32::try_from(n).unwrap_or(1)));
         i += n;
     }
@@ -203,7 +249,11 @@ fn economic_header(
     vec![top, second]
 }
 
-fn economic_view(table: &Table, blocks: &[BlockDef], unit: juesuan_model::AmountUnit) -> Vec<ViewRow> {
+fn economic_view(
+    table: &Table,
+    blocks: &[BlockDef],
+    unit: juesuan_model::AmountUnit,
+) -> Vec<ViewRow> {
     let p = &table.panels[0];
     let ncols = p.columns.len();
     let per_block: Vec<Vec<&Row>> = blocks
@@ -237,7 +287,14 @@ fn economic_view(table: &Table, blocks: &[BlockDef], unit: juesuan_model::Amount
                 None => cells.extend(vec![ViewCell::Empty; ncols + 2]),
             }
         }
-        rows.push(ViewRow { style: if st == RowStyle::Class { RowStyle::Item } else { st }, cells });
+        rows.push(ViewRow {
+            style: if st == RowStyle::Class {
+                RowStyle::Item
+            } else {
+                st
+            },
+            cells,
+        });
     }
     // The total row: each group's total under its first block, its label spanning
     // the group's other columns, its amounts in the group's last block.
@@ -255,6 +312,9 @@ fn economic_view(table: &Table, blocks: &[BlockDef], unit: juesuan_model::Amount
         }
         i += nb;
     }
-    rows.push(ViewRow { style: RowStyle::Total, cells });
+    rows.push(ViewRow {
+        style: RowStyle::Total,
+        cells,
+    });
     rows
 }

@@ -16,7 +16,10 @@ pub struct InputError {
 impl InputError {
     /// An error at a place.
     pub fn at(source: SourceRef, message: impl Into<String>) -> InputError {
-        InputError { source, message: message.into() }
+        InputError {
+            source,
+            message: message.into(),
+        }
     }
 }
 
@@ -89,7 +92,9 @@ fn edit_distance(a: &[char], b: &[char]) -> usize {
 
 /// `，您是否想写 “x”？` when a near candidate exists.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
-    nearest(word, candidates).map(|n| format!("，是否应为 “{n}”？")).unwrap_or_default()
+    nearest(word, candidates)
+        .map(|n| format!("，是否应为 “{n}”？"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -98,8 +103,14 @@ mod tests {
 
     #[test]
     fn suggests_the_nearest_name() {
-        assert_eq!(nearest("carry_inn", ["carry_in", "carry_out"]), Some("carry_in"));
-        assert_eq!(nearest("财政拨款收", ["财政拨款收入", "事业收入"]), Some("财政拨款收入"));
+        assert_eq!(
+            nearest("carry_inn", ["carry_in", "carry_out"]),
+            Some("carry_in")
+        );
+        assert_eq!(
+            nearest("财政拨款收", ["财政拨款收入", "事业收入"]),
+            Some("财政拨款收入")
+        );
         assert_eq!(nearest("zzzzzz", ["carry_in"]), None);
     }
 }

@@ -23,11 +23,19 @@ struct ColSpec {
 }
 
 const fn fact(headers: &'static [&'static str], measure: Measure) -> ColSpec {
-    ColSpec { headers, measure, stated: false }
+    ColSpec {
+        headers,
+        measure,
+        stated: false,
+    }
 }
 
 const fn derived(headers: &'static [&'static str], measure: Measure) -> ColSpec {
-    ColSpec { headers, measure, stated: true }
+    ColSpec {
+        headers,
+        measure,
+        stated: true,
+    }
 }
 
 /// A functional-code CSV file.
@@ -110,7 +118,12 @@ const FN_CODE_HEADERS: &[&str] = &["科目编码", "功能分类科目编码", "
 const ECON_CODE_HEADERS: &[&str] = &["经济分类科目编码", "科目编码", "编码"];
 const NAME_HEADERS: &[&str] = &["科目名称", "名称"];
 const ECON_AMOUNT: &[&str] = &["金额"];
-const ECON_BASIC: &[&str] = &["其中：基本支出", "其中:基本支出", "其中基本支出", "基本支出"];
+const ECON_BASIC: &[&str] = &[
+    "其中：基本支出",
+    "其中:基本支出",
+    "其中基本支出",
+    "基本支出",
+];
 
 /// Reads a CSV file into (line, header → cell) rows; the header map keeps column order.
 fn read_rows(
@@ -130,7 +143,9 @@ fn read_rows(
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| InputError::at(SourceRef::line(shown, 1), format!("CSV 表头无法读取：{e}")))?
@@ -142,8 +157,12 @@ fn read_rows(
     for rec in reader.records() {
         match rec {
             Ok(r) => {
-                let line = r.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
-                if r.len() > headers.len() && r.iter().skip(headers.len()).any(|c| !c.trim().is_empty()) {
+                let line = r
+                    .position()
+                    .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0));
+                if r.len() > headers.len()
+                    && r.iter().skip(headers.len()).any(|c| !c.trim().is_empty())
+                {
                     errors.push(InputError::at(
                         SourceRef::line(shown, line),
                         format!("本行有 {} 列，表头只有 {} 列", r.len(), headers.len()),
@@ -158,12 +177,20 @@ fn read_rows(
                 rows.push((line, cells));
             }
             Err(e) => errors.push(InputError::at(
-                SourceRef::line(shown, e.position().map_or(0, |p| usize::try_from(p.line()).unwrap_or(0))),
+                SourceRef::line(
+                    shown,
+                    e.position()
+                        .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0)),
+                ),
                 format!("CSV 格式错误：{e}"),
             )),
         }
     }
-    if errors.is_empty() { Ok((headers, rows)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok((headers, rows))
+    } else {
+        Err(errors)
+    }
 }
 
 fn find_col(headers: &[String], names: &[&str]) -> Option<usize> {
@@ -171,12 +198,7 @@ fn find_col(headers: &[String], names: &[&str]) -> Option<usize> {
 }
 
 /// Checks that every header is one this file knows.
-fn check_headers(
-    headers: &[String],
-    known: &[&[&str]],
-    shown: &str,
-    errors: &mut InputErrors,
-) {
+fn check_headers(headers: &[String], known: &[&[&str]], shown: &str, errors: &mut InputErrors) {
     let all: Vec<&str> = known.iter().flat_map(|k| k.iter().copied()).collect();
     let mut seen = BTreeSet::new();
     for h in headers {
@@ -186,10 +208,17 @@ fn check_headers(
         if !all.contains(&h.as_str()) {
             errors.push(InputError::at(
                 SourceRef::line(shown, 1).with_field(h.clone()),
-                format!("未知的列 “{h}”{}。可用的列：{}", did_you_mean(h, all.iter().copied()), all.join("、")),
+                format!(
+                    "未知的列 “{h}”{}。可用的列：{}",
+                    did_you_mean(h, all.iter().copied()),
+                    all.join("、")
+                ),
             ));
         } else if !seen.insert(h.as_str()) {
-            errors.push(InputError::at(SourceRef::line(shown, 1).with_field(h.clone()), format!("列 “{h}” 重复")));
+            errors.push(InputError::at(
+                SourceRef::line(shown, 1).with_field(h.clone()),
+                format!("列 “{h}” 重复"),
+            ));
         }
     }
 }
@@ -229,7 +258,10 @@ pub fn read_functional(
         known.extend(spec.columns.iter().map(|c| c.headers));
         check_headers(&headers, &known, &shown, errors);
         let Some(code_col) = find_col(&headers, FN_CODE_HEADERS) else {
-            errors.push(InputError::at(SourceRef::line(&shown, 1), "缺少“科目编码”列"));
+            errors.push(InputError::at(
+                SourceRef::line(&shown, 1),
+                "缺少“科目编码”列",
+            ));
             continue;
         };
         let name_col = find_col(&headers, NAME_HEADERS);
@@ -252,7 +284,10 @@ pub fn read_functional(
                 }
                 match Money::parse(t) {
                     Ok(m) => values.push((*c, m, headers[*i].clone())),
-                    Err(e) => errors.push(InputError::at(src.clone().with_field(headers[*i].clone()), e.to_string())),
+                    Err(e) => errors.push(InputError::at(
+                        src.clone().with_field(headers[*i].clone()),
+                        e.to_string(),
+                    )),
                 }
             }
             if code_text.is_empty() {
@@ -266,7 +301,10 @@ pub fn read_functional(
                             });
                         }
                     }
-                    _ => errors.push(InputError::at(src, "缺少科目编码（只有“合计”行可以不填编码）")),
+                    _ => errors.push(InputError::at(
+                        src,
+                        "缺少科目编码（只有“合计”行可以不填编码）",
+                    )),
                 }
                 continue;
             }
@@ -302,15 +340,26 @@ pub fn read_functional(
             {
                 errors.push(InputError::at(
                     src.clone().with_field("科目名称"),
-                    format!("科目 {code} 不在 {} 的科目目录中，请填写科目名称", profile.id),
+                    format!(
+                        "科目 {code} 不在 {} 的科目目录中，请填写科目名称",
+                        profile.id
+                    ),
                 ));
             }
             for (c, m, h) in values {
                 let s = src.clone().with_field(h);
                 if c.stated || code.level() != FnLevel::Item {
-                    stated.push(Stated { key: Key::func(c.measure, &code), value: Num::Money(m), source: s });
+                    stated.push(Stated {
+                        key: Key::func(c.measure, &code),
+                        value: Num::Money(m),
+                        source: s,
+                    });
                 } else {
-                    facts.functional.entry(code.clone()).or_default().insert(c.measure, m);
+                    facts
+                        .functional
+                        .entry(code.clone())
+                        .or_default()
+                        .insert(c.measure, m);
                     facts.sources.insert(Key::func(c.measure, &code), s);
                 }
             }
@@ -329,7 +378,10 @@ pub fn read_functional(
                 && !facts.functional_names.contains_key(&anc)
                 && reported.insert(anc.clone())
             {
-                let src = row_src.get(&item).cloned().unwrap_or_else(|| SourceRef::file(shown_dir));
+                let src = row_src
+                    .get(&item)
+                    .cloned()
+                    .unwrap_or_else(|| SourceRef::file(shown_dir));
                 errors.push(InputError::at(
                     src,
                     format!(
@@ -364,9 +416,17 @@ pub fn read_economic(
             return;
         }
     };
-    check_headers(&headers, &[ECON_CODE_HEADERS, NAME_HEADERS, ECON_AMOUNT, ECON_BASIC], &shown, errors);
+    check_headers(
+        &headers,
+        &[ECON_CODE_HEADERS, NAME_HEADERS, ECON_AMOUNT, ECON_BASIC],
+        &shown,
+        errors,
+    );
     let Some(code_col) = find_col(&headers, ECON_CODE_HEADERS) else {
-        errors.push(InputError::at(SourceRef::line(&shown, 1), "缺少“经济分类科目编码”列"));
+        errors.push(InputError::at(
+            SourceRef::line(&shown, 1),
+            "缺少“经济分类科目编码”列",
+        ));
         return;
     };
     let name_col = find_col(&headers, NAME_HEADERS);
@@ -384,7 +444,10 @@ pub fn read_economic(
             match Money::parse(t) {
                 Ok(m) => Some((m, headers[i].clone())),
                 Err(e) => {
-                    errors.push(InputError::at(src.clone().with_field(headers[i].clone()), e.to_string()));
+                    errors.push(InputError::at(
+                        src.clone().with_field(headers[i].clone()),
+                        e.to_string(),
+                    ));
                     None
                 }
             }
@@ -398,13 +461,20 @@ pub fn read_economic(
                 Some("人员经费合计") => EconGroup::Personnel,
                 Some("公用经费合计") => EconGroup::Public,
                 _ => {
-                    errors.push(InputError::at(src, "缺少经济分类科目编码（只有“人员经费合计”“公用经费合计”行可以不填）"));
+                    errors.push(InputError::at(
+                        src,
+                        "缺少经济分类科目编码（只有“人员经费合计”“公用经费合计”行可以不填）",
+                    ));
                     continue;
                 }
             };
             for (m, v) in [(Measure::EconAmount, &amount), (Measure::EconBasic, &basic)] {
                 if let Some((v, h)) = v {
-                    stated.push(Stated { key: Key::group(m, group), value: Num::Money(*v), source: src.clone().with_field(h.clone()) });
+                    stated.push(Stated {
+                        key: Key::group(m, group),
+                        value: Num::Money(*v),
+                        source: src.clone().with_field(h.clone()),
+                    });
                 }
             }
             continue;
@@ -412,7 +482,10 @@ pub fn read_economic(
         let code = match EconomicCode::parse(code_text) {
             Ok(c) => c,
             Err(e) => {
-                errors.push(InputError::at(src.with_field("经济分类科目编码"), e.to_string()));
+                errors.push(InputError::at(
+                    src.with_field("经济分类科目编码"),
+                    e.to_string(),
+                ));
                 continue;
             }
         };
@@ -436,7 +509,11 @@ pub fn read_economic(
         if code.is_class() {
             for (m, v) in [(Measure::EconAmount, &amount), (Measure::EconBasic, &basic)] {
                 if let Some((v, h)) = v {
-                    stated.push(Stated { key: Key::econ(m, &code), value: Num::Money(*v), source: src.clone().with_field(h.clone()) });
+                    stated.push(Stated {
+                        key: Key::econ(m, &code),
+                        value: Num::Money(*v),
+                        source: src.clone().with_field(h.clone()),
+                    });
                 }
             }
             continue;
@@ -446,10 +523,16 @@ pub fn read_economic(
             basic: basic.as_ref().map_or(Money::ZERO, |x| x.0),
         };
         if let Some((_, h)) = &amount {
-            facts.sources.insert(Key::econ(Measure::EconAmount, &code), src.clone().with_field(h.clone()));
+            facts.sources.insert(
+                Key::econ(Measure::EconAmount, &code),
+                src.clone().with_field(h.clone()),
+            );
         }
         if let Some((_, h)) = &basic {
-            facts.sources.insert(Key::econ(Measure::EconBasic, &code), src.clone().with_field(h.clone()));
+            facts.sources.insert(
+                Key::econ(Measure::EconBasic, &code),
+                src.clone().with_field(h.clone()),
+            );
         }
         facts.economic.insert(code, e);
     }

@@ -111,8 +111,14 @@ const FISCAL: &[(&str, Slot)] = &[
 
 const SANGONG_BUDGET: &[(&str, Slot)] = &[
     ("abroad", Slot::Fact(Measure::SgBudgetAbroad)),
-    ("vehicle_purchase", Slot::Fact(Measure::SgBudgetVehiclePurchase)),
-    ("vehicle_running", Slot::Fact(Measure::SgBudgetVehicleRunning)),
+    (
+        "vehicle_purchase",
+        Slot::Fact(Measure::SgBudgetVehiclePurchase),
+    ),
+    (
+        "vehicle_running",
+        Slot::Fact(Measure::SgBudgetVehicleRunning),
+    ),
     ("reception", Slot::Fact(Measure::SgBudgetReception)),
     ("vehicle", Slot::Derived(Measure::SgBudgetVehicle)),
     ("total", Slot::Derived(Measure::SgBudgetTotal)),
@@ -120,8 +126,14 @@ const SANGONG_BUDGET: &[(&str, Slot)] = &[
 
 const SANGONG_ACTUAL: &[(&str, Slot)] = &[
     ("abroad", Slot::Derived(Measure::SgActualAbroad)),
-    ("vehicle_purchase", Slot::Derived(Measure::SgActualVehiclePurchase)),
-    ("vehicle_running", Slot::Derived(Measure::SgActualVehicleRunning)),
+    (
+        "vehicle_purchase",
+        Slot::Derived(Measure::SgActualVehiclePurchase),
+    ),
+    (
+        "vehicle_running",
+        Slot::Derived(Measure::SgActualVehicleRunning),
+    ),
     ("reception", Slot::Derived(Measure::SgActualReception)),
     ("vehicle", Slot::Derived(Measure::SgActualVehicle)),
     ("total", Slot::Derived(Measure::SgActualTotal)),
@@ -157,7 +169,8 @@ const VEHICLES: &[(&str, Slot)] = &[
 
 /// 1-based line of a byte offset.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset.min(text.len())).map_or(1, |t| t.matches('\n').count() + 1)
+    text.get(..offset.min(text.len()))
+        .map_or(1, |t| t.matches('\n').count() + 1)
 }
 
 fn read_text(path: &Path, shown: &str) -> Result<String, InputError> {
@@ -170,7 +183,10 @@ fn read_text(path: &Path, shown: &str) -> Result<String, InputError> {
         InputError::at(SourceRef::file(shown), why)
     })?;
     String::from_utf8(bytes).map_err(|_| {
-        InputError::at(SourceRef::file(shown), "文件不是 UTF-8 编码（可能是 GBK），请转存为 UTF-8")
+        InputError::at(
+            SourceRef::file(shown),
+            "文件不是 UTF-8 编码（可能是 GBK），请转存为 UTF-8",
+        )
     })
 }
 
@@ -183,7 +199,11 @@ fn parse_toml<T: for<'de> Deserialize<'de>>(text: &str, shown: &str) -> Result<T
             .map(|l| format!("（该行：{}）", l.trim()))
             .unwrap_or_default();
         InputError::at(
-            SourceRef { file: shown.to_string(), line, ..SourceRef::default() },
+            SourceRef {
+                file: shown.to_string(),
+                line,
+                ..SourceRef::default()
+            },
             format!("{message}{quote}"),
         )
     })
@@ -231,12 +251,21 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
     let (dir, report_path) = if path.is_dir() {
         (path.to_path_buf(), path.join(REPORT_FILE))
     } else {
-        (path.parent().map(Path::to_path_buf).unwrap_or_default(), path.to_path_buf())
+        (
+            path.parent().map(Path::to_path_buf).unwrap_or_default(),
+            path.to_path_buf(),
+        )
     };
     let shown_dir = dir.display().to_string();
-    let shown_dir = if shown_dir.is_empty() { ".".to_string() } else { shown_dir };
+    let shown_dir = if shown_dir.is_empty() {
+        ".".to_string()
+    } else {
+        shown_dir
+    };
     if !path.exists() {
-        return Err(InputError::at(SourceRef::file(path.display().to_string()), "路径不存在").into());
+        return Err(
+            InputError::at(SourceRef::file(path.display().to_string()), "路径不存在").into(),
+        );
     }
     let shown = report_path.display().to_string();
     if !report_path.exists() {
@@ -248,7 +277,11 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
     }
     let text = read_text(&report_path, &shown)?;
     let raw: RawReport = parse_toml(&text, &shown)?;
-    let mut ctx = Ctx { text: &text, shown: &shown, errors: InputErrors::default() };
+    let mut ctx = Ctx {
+        text: &text,
+        shown: &shown,
+        errors: InputErrors::default(),
+    };
 
     let profile = juesuan_profile::builtin(raw.profile.get_ref())
         .map_err(|e| InputError::at(ctx.src(&raw.profile).with_field("profile"), e.to_string()))?;
@@ -266,38 +299,84 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
         for (k, v) in values {
             let num = Num::Money(v.get_ref().0);
             let src = ctx.src(v);
-            take_slot(&mut ctx, section, slots, k, src, num, &mut facts, &mut stated);
+            take_slot(
+                &mut ctx,
+                section,
+                slots,
+                k,
+                src,
+                num,
+                &mut facts,
+                &mut stated,
+            );
         }
     }
     for (k, v) in &raw.vehicles {
         let num = Num::Count(v.get_ref().0);
         let src = ctx.src(v);
-        take_slot(&mut ctx, "vehicles", VEHICLES, k, src, num, &mut facts, &mut stated);
+        take_slot(
+            &mut ctx,
+            "vehicles",
+            VEHICLES,
+            k,
+            src,
+            num,
+            &mut facts,
+            &mut stated,
+        );
     }
 
     let mut units = Vec::new();
     for u in &raw.overview.units {
         match UnitKind::from_label(u.kind.get_ref()) {
-            Some(kind) => units.push(OrgUnit { name: u.name.clone(), kind }),
+            Some(kind) => units.push(OrgUnit {
+                name: u.name.clone(),
+                kind,
+            }),
             None => ctx.errors.push(InputError::at(
                 ctx.src(&u.kind).with_field("kind"),
                 format!(
                     "未知的单位性质 “{}”。可用：{}",
                     u.kind.get_ref(),
-                    UnitKind::ALL.iter().map(|k| k.label()).collect::<Vec<_>>().join("、")
+                    UnitKind::ALL
+                        .iter()
+                        .map(|k| k.label())
+                        .collect::<Vec<_>>()
+                        .join("、")
                 ),
             )),
         }
     }
     let overview = Overview {
-        duties: raw.overview.duties.lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect(),
+        duties: raw
+            .overview
+            .duties
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(String::from)
+            .collect(),
         units,
         offices: raw.overview.offices.clone(),
     };
 
     let mut errors = std::mem::take(&mut ctx.errors);
-    read_functional(&dir, &shown_dir, profile, &mut facts, &mut stated, &mut errors);
-    read_economic(&dir, &shown_dir, profile, &mut facts, &mut stated, &mut errors);
+    read_functional(
+        &dir,
+        &shown_dir,
+        profile,
+        &mut facts,
+        &mut stated,
+        &mut errors,
+    );
+    read_economic(
+        &dir,
+        &shown_dir,
+        profile,
+        &mut facts,
+        &mut stated,
+        &mut errors,
+    );
     check_no_stray_files(&dir, &shown_dir, &mut errors);
 
     let narrative_path = dir.join(NARRATIVE_FILE);
@@ -355,12 +434,20 @@ fn take_slot(
             facts.scalars.insert(*m, value);
             facts.sources.insert(Key::all(*m), src);
         }
-        Some((_, Slot::Derived(m))) => stated.push(Stated { key: Key::all(*m), value, source: src }),
+        Some((_, Slot::Derived(m))) => stated.push(Stated {
+            key: Key::all(*m),
+            value,
+            source: src,
+        }),
         None => {
             let names: Vec<&str> = slots.iter().map(|(n, _)| *n).collect();
             ctx.errors.push(InputError::at(
                 ctx.src(key),
-                format!("[{section}] 中没有 “{k}” 这一项{}。可用：{}", did_you_mean(k, names.iter().copied()), names.join("、")),
+                format!(
+                    "[{section}] 中没有 “{k}” 这一项{}。可用：{}",
+                    did_you_mean(k, names.iter().copied()),
+                    names.join("、")
+                ),
             ));
         }
     }
@@ -382,7 +469,11 @@ fn check_no_stray_files(dir: &Path, shown_dir: &str, errors: &mut InputErrors) {
     for n in stray {
         errors.push(InputError::at(
             SourceRef::file(format!("{shown_dir}/{n}")),
-            format!("不认识的文件 {n}{}。可用的 CSV 文件：{}", did_you_mean(&n, known.iter().copied()), known.join("、")),
+            format!(
+                "不认识的文件 {n}{}。可用的 CSV 文件：{}",
+                did_you_mean(&n, known.iter().copied()),
+                known.join("、")
+            ),
         ));
     }
 }
@@ -399,12 +490,19 @@ fn read_narrative(
     for (k, v) in &raw.last_year {
         let here = src(k).with_field(format!("last_year.{}", k.get_ref()));
         let Some(key) = Key::parse(k.get_ref()) else {
-            errors.push(InputError::at(here, format!("“{}” 不是有效的数据项名称（见 docs/INPUT.md）", k.get_ref())));
+            errors.push(InputError::at(
+                here,
+                format!("“{}” 不是有效的数据项名称（见 docs/INPUT.md）", k.get_ref()),
+            ));
             continue;
         };
         let num = match (key.measure.kind(), v.get_ref()) {
-            (NumKind::Money, AnyNum::Text(t)) => Money::parse(t).map(Num::Money).map_err(|e| e.to_string()),
-            (NumKind::Money, AnyNum::Int(i)) => Money::parse(&i.to_string()).map(Num::Money).map_err(|e| e.to_string()),
+            (NumKind::Money, AnyNum::Text(t)) => {
+                Money::parse(t).map(Num::Money).map_err(|e| e.to_string())
+            }
+            (NumKind::Money, AnyNum::Int(i)) => Money::parse(&i.to_string())
+                .map(Num::Money)
+                .map_err(|e| e.to_string()),
             (NumKind::Count, AnyNum::Int(i)) if *i >= 0 => Ok(Num::Count(*i)),
             (NumKind::Count, _) => Err(format!("{} 是数量，应为非负整数", key.measure.label())),
         };
@@ -420,24 +518,38 @@ fn read_narrative(
         let here = src(k).with_field(format!("initial_budget.{}", k.get_ref()));
         match Key::parse(k.get_ref()) {
             Some(key) if key.measure.kind() == NumKind::Money => {
-                if !profile.inputs.initial_budget.iter().any(|p| key_pattern_matches(p, k.get_ref())) {
+                if !profile
+                    .inputs
+                    .initial_budget
+                    .iter()
+                    .any(|p| key_pattern_matches(p, k.get_ref()))
+                {
                     errors.push(InputError::at(
                         here,
-                        format!("模板 {} 不使用 “{}” 的年初预算。可用：{}", profile.id, k.get_ref(), profile.inputs.initial_budget.join("、")),
+                        format!(
+                            "模板 {} 不使用 “{}” 的年初预算。可用：{}",
+                            profile.id,
+                            k.get_ref(),
+                            profile.inputs.initial_budget.join("、")
+                        ),
                     ));
                     continue;
                 }
                 out.sources.insert(format!("initial_budget.{key}"), here);
                 out.initial_budget.insert(key, v.get_ref().0);
             }
-            _ => errors.push(InputError::at(here, format!("“{}” 不是有效的金额数据项名称", k.get_ref()))),
+            _ => errors.push(InputError::at(
+                here,
+                format!("“{}” 不是有效的金额数据项名称", k.get_ref()),
+            )),
         }
     }
     for (k, v) in &raw.texts {
         let here = src(k).with_field(format!("texts.{}", k.get_ref()));
         if check_declared(k.get_ref(), &profile.inputs.texts, "texts", &here, errors) {
             out.sources.insert(format!("texts.{}", k.get_ref()), here);
-            out.texts.insert(k.get_ref().clone(), v.get_ref().trim().to_string());
+            out.texts
+                .insert(k.get_ref().clone(), v.get_ref().trim().to_string());
         }
     }
     for (k, v) in &raw.counts {
@@ -449,7 +561,13 @@ fn read_narrative(
     }
     for (k, v) in &raw.amounts {
         let here = src(k).with_field(format!("amounts.{}", k.get_ref()));
-        if check_declared(k.get_ref(), &profile.inputs.amounts, "amounts", &here, errors) {
+        if check_declared(
+            k.get_ref(),
+            &profile.inputs.amounts,
+            "amounts",
+            &here,
+            errors,
+        ) {
             out.sources.insert(format!("amounts.{}", k.get_ref()), here);
             out.amounts.insert(k.get_ref().clone(), v.get_ref().0);
         }
@@ -477,7 +595,10 @@ fn check_declared(
             let ids: Vec<&str> = decls.iter().map(|d| d.id.as_str()).collect();
             errors.push(InputError::at(
                 here.clone(),
-                format!("[{section}] 中没有 “{id}” 这一项{}（可用的项见 docs/INPUT.md）", did_you_mean(id, ids.iter().copied())),
+                format!(
+                    "[{section}] 中没有 “{id}” 这一项{}（可用的项见 docs/INPUT.md）",
+                    did_you_mean(id, ids.iter().copied())
+                ),
             ));
             false
         }

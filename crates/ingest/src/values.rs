@@ -2,8 +2,8 @@
 //! never floats) and counts.
 
 use juesuan_model::Money;
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 use std::fmt;
 
 /// An amount in a TOML file. Written as a string (`"1,234.56"`) or as an integer of
@@ -21,13 +21,19 @@ impl<'de> Deserialize<'de> for Amount {
                 f.write_str("金额（写成带引号的字符串，如 \"1,234.56\"）")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Amount, E> {
-                Money::parse(s).map(Amount).map_err(|e| E::custom(e.to_string()))
+                Money::parse(s)
+                    .map(Amount)
+                    .map_err(|e| E::custom(e.to_string()))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Amount, E> {
-                Money::parse(&v.to_string()).map(Amount).map_err(|e| E::custom(e.to_string()))
+                Money::parse(&v.to_string())
+                    .map(Amount)
+                    .map_err(|e| E::custom(e.to_string()))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Amount, E> {
-                Money::parse(&v.to_string()).map(Amount).map_err(|e| E::custom(e.to_string()))
+                Money::parse(&v.to_string())
+                    .map(Amount)
+                    .map_err(|e| E::custom(e.to_string()))
             }
             fn visit_f64<E: de::Error>(self, _: f64) -> Result<Amount, E> {
                 Err(E::custom(
@@ -62,7 +68,9 @@ impl<'de> Deserialize<'de> for Count {
                 }
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
-                i64::try_from(v).map(Count).map_err(|_| E::custom("数量过大"))
+                i64::try_from(v)
+                    .map(Count)
+                    .map_err(|_| E::custom("数量过大"))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
                 Err(E::custom(format!("数量应为整数，不是 {v}")))
@@ -103,7 +111,9 @@ impl<'de> Deserialize<'de> for AnyNum {
                 Ok(AnyNum::Int(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<AnyNum, E> {
-                i64::try_from(v).map(AnyNum::Int).map_err(|_| E::custom("数值过大"))
+                i64::try_from(v)
+                    .map(AnyNum::Int)
+                    .map_err(|_| E::custom("数值过大"))
             }
             fn visit_f64<E: de::Error>(self, _: f64) -> Result<AnyNum, E> {
                 Err(E::custom(

@@ -195,7 +195,9 @@ impl Finding {
 
     /// Sets expected and actual numbers and their difference (actual − expected).
     pub fn values(mut self, expected: Num, actual: Num) -> Finding {
-        self.difference = Some(FValue::from(actual.with_raw(actual.raw().saturating_sub(expected.raw()))));
+        self.difference = Some(FValue::from(
+            actual.with_raw(actual.raw().saturating_sub(expected.raw())),
+        ));
         self.expected = Some(expected.into());
         self.actual = Some(actual.into());
         self

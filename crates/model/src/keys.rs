@@ -336,22 +336,34 @@ pub struct Key {
 impl Key {
     /// The measure over the whole department.
     pub fn all(measure: Measure) -> Key {
-        Key { measure, scope: Scope::All }
+        Key {
+            measure,
+            scope: Scope::All,
+        }
     }
 
     /// The measure for one functional code.
     pub fn func(measure: Measure, code: &FunctionalCode) -> Key {
-        Key { measure, scope: Scope::Fn(code.clone()) }
+        Key {
+            measure,
+            scope: Scope::Fn(code.clone()),
+        }
     }
 
     /// The measure for one economic code.
     pub fn econ(measure: Measure, code: &EconomicCode) -> Key {
-        Key { measure, scope: Scope::Econ(code.clone()) }
+        Key {
+            measure,
+            scope: Scope::Econ(code.clone()),
+        }
     }
 
     /// The measure for 人员经费 or 公用经费.
     pub fn group(measure: Measure, group: EconGroup) -> Key {
-        Key { measure, scope: Scope::Group(group) }
+        Key {
+            measure,
+            scope: Scope::Group(group),
+        }
     }
 
     /// Parses `measure` or `measure@scope` (`exp.basic@2013801`, `econ.basic@30201`,
@@ -488,8 +500,14 @@ mod tests {
         let k = Key::parse("exp.basic@2013801").unwrap();
         assert_eq!(k.to_string(), "exp.basic@2013801");
         assert_eq!(k.describe(), "基本支出（科目 2013801）");
-        assert_eq!(Key::parse("econ.basic@personnel").unwrap().scope, Scope::Group(EconGroup::Personnel));
-        assert_eq!(Key::parse("grand.income").unwrap(), Key::all(Measure::IncomeGrand));
+        assert_eq!(
+            Key::parse("econ.basic@personnel").unwrap().scope,
+            Scope::Group(EconGroup::Personnel)
+        );
+        assert_eq!(
+            Key::parse("grand.income").unwrap(),
+            Key::all(Measure::IncomeGrand)
+        );
         assert!(Key::parse("grand.income@201").is_none());
         assert!(Key::parse("exp.basic@30201x").is_none());
         assert!(Key::parse("no.such").is_none());

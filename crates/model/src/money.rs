@@ -172,15 +172,16 @@ impl Money {
             return Err(MoneyError::Empty);
         }
         let not_number = || MoneyError::NotANumber(original.to_string());
-        let (negative, body) = if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
-            (true, inner)
-        } else if let Some(rest) = s.strip_prefix('-') {
-            (true, rest)
-        } else if let Some(rest) = s.strip_prefix('+') {
-            (false, rest)
-        } else {
-            (false, s.as_str())
-        };
+        let (negative, body) =
+            if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+                (true, inner)
+            } else if let Some(rest) = s.strip_prefix('-') {
+                (true, rest)
+            } else if let Some(rest) = s.strip_prefix('+') {
+                (false, rest)
+            } else {
+                (false, s.as_str())
+            };
         let (int_part, frac_part) = match body.split_once('.') {
             Some((i, f)) => (i, Some(f)),
             None => (body, None),
@@ -190,11 +191,16 @@ impl Money {
         }
         // Integer digits, with optional, correctly placed thousands separators.
         let groups: Vec<&str> = int_part.split(',').collect();
-        if groups.iter().any(|g| !g.bytes().all(|b| b.is_ascii_digit())) {
+        if groups
+            .iter()
+            .any(|g| !g.bytes().all(|b| b.is_ascii_digit()))
+        {
             return Err(not_number());
         }
         if groups.len() > 1
-            && (groups[0].is_empty() || groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3))
+            && (groups[0].is_empty()
+                || groups[0].len() > 3
+                || groups[1..].iter().any(|g| g.len() != 3))
         {
             return Err(MoneyError::BadGrouping(original.to_string()));
         }
@@ -207,7 +213,10 @@ impl Money {
             return Err(MoneyError::TooManyDecimals(original.to_string()));
         }
         let mut cents: i128 = 0;
-        for b in digits.bytes().chain(frac.bytes().chain(std::iter::repeat(b'0')).take(2)) {
+        for b in digits
+            .bytes()
+            .chain(frac.bytes().chain(std::iter::repeat(b'0')).take(2))
+        {
             cents = cents * 10 + i128::from(b - b'0');
             if cents > i128::from(MAX_ABS_FEN) * 100 {
                 return Err(MoneyError::TooLarge(original.to_string()));
@@ -256,7 +265,7 @@ fn group_thousands(digits: &str) -> String {
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     let first = digits.len() % 3;
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (i + 3 - first) % 3 == 0 {
+        if i > 0 && (i + 3 - first).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -355,14 +364,32 @@ mod tests {
     #[test]
     fn rejects_what_is_not_an_amount() {
         assert_eq!(Money::parse(""), Err(MoneyError::Empty));
-        assert!(matches!(Money::parse("1,2x3"), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(Money::parse("12.345"), Err(MoneyError::TooManyDecimals(_))));
-        assert!(matches!(Money::parse("12,34.00"), Err(MoneyError::BadGrouping(_))));
-        assert!(matches!(Money::parse("1,2345"), Err(MoneyError::BadGrouping(_))));
-        assert!(matches!(Money::parse("1.2.3"), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(
+            Money::parse("1,2x3"),
+            Err(MoneyError::NotANumber(_))
+        ));
+        assert!(matches!(
+            Money::parse("12.345"),
+            Err(MoneyError::TooManyDecimals(_))
+        ));
+        assert!(matches!(
+            Money::parse("12,34.00"),
+            Err(MoneyError::BadGrouping(_))
+        ));
+        assert!(matches!(
+            Money::parse("1,2345"),
+            Err(MoneyError::BadGrouping(_))
+        ));
+        assert!(matches!(
+            Money::parse("1.2.3"),
+            Err(MoneyError::NotANumber(_))
+        ));
         assert!(matches!(Money::parse("-"), Err(MoneyError::NotANumber(_))));
         assert!(matches!(Money::parse("."), Err(MoneyError::NotANumber(_))));
-        assert!(matches!(Money::parse("1e5"), Err(MoneyError::NotANumber(_))));
+        assert!(matches!(
+            Money::parse("1e5"),
+            Err(MoneyError::NotANumber(_))
+        ));
         assert!(matches!(
             Money::parse("99999999999999999999"),
             Err(MoneyError::TooLarge(_))
@@ -383,7 +410,10 @@ mod tests {
         assert_eq!(Money::ZERO.yuan(), "0.00");
         assert_eq!(Money::from_fen(99).yuan(), "0.99");
         assert_eq!(Money::from_fen(100_000).yuan(), "1,000.00");
-        assert_eq!(Money::from_fen(10_000_000).display(AmountUnit::Yi, false), "0.00");
+        assert_eq!(
+            Money::from_fen(10_000_000).display(AmountUnit::Yi, false),
+            "0.00"
+        );
     }
 
     #[test]
@@ -394,7 +424,9 @@ mod tests {
         assert_eq!(Money::from_fen(-5_000).wan(), "-0.01");
         assert_eq!(Money::parse("38,716,532.65").unwrap().wan(), "3871.65");
         assert_eq!(
-            Money::parse("42,243,130.75").unwrap().round_to(AmountUnit::Wan),
+            Money::parse("42,243,130.75")
+                .unwrap()
+                .round_to(AmountUnit::Wan),
             Money::parse("42,243,100.00").unwrap()
         );
     }
@@ -405,7 +437,10 @@ mod tests {
             Money::parse_in("4224.31", AmountUnit::Wan).unwrap(),
             Money::parse("42,243,100").unwrap()
         );
-        assert_eq!(Money::parse_in("1.5", AmountUnit::Yi).unwrap().fen(), 15_000_000_000);
+        assert_eq!(
+            Money::parse_in("1.5", AmountUnit::Yi).unwrap().fen(),
+            15_000_000_000
+        );
     }
 
     proptest! {

@@ -93,15 +93,22 @@ mod tests {
     fn ratios_from_the_seed() {
         // 一、收入总计 decreased by 6,600,378.10 from 51,214,869.11: 12.89 %.
         assert_eq!(
-            Percent::ratio(m("6,600,378.10"), m("51,214,869.11")).unwrap().display(),
+            Percent::ratio(m("6,600,378.10"), m("51,214,869.11"))
+                .unwrap()
+                .display(),
             "12.89%"
         );
         assert_eq!(
-            Percent::ratio(m("31,359,743.59"), m("44,592,816.01")).unwrap().display(),
+            Percent::ratio(m("31,359,743.59"), m("44,592,816.01"))
+                .unwrap()
+                .display(),
             "70.32%"
         );
         assert_eq!(Percent::ratio(m("1"), m("0")), None);
-        assert_eq!(Percent::ratio(m("-1"), m("3")).unwrap().display(), "-33.33%");
+        assert_eq!(
+            Percent::ratio(m("-1"), m("3")).unwrap().display(),
+            "-33.33%"
+        );
         assert_eq!(Percent::ratio(m("2"), m("3")).unwrap().display(), "66.67%");
         assert_eq!(Percent::ratio(m("0"), m("3")).unwrap().display(), "0.00%");
     }

@@ -89,7 +89,9 @@ impl UnitKind {
     pub fn from_label(s: &str) -> Option<UnitKind> {
         Some(match s.trim() {
             "行政单位" => UnitKind::Administrative,
-            "参照公务员法管理事业单位" | "参公单位" | "参公事业单位" => UnitKind::CivilServiceManaged,
+            "参照公务员法管理事业单位" | "参公单位" | "参公事业单位" => {
+                UnitKind::CivilServiceManaged
+            }
             "全额事业单位" | "全额拨款事业单位" => UnitKind::FullyFunded,
             "差额事业单位" | "差额拨款事业单位" => UnitKind::PartiallyFunded,
             "自收自支单位" | "自收自支事业单位" => UnitKind::SelfFinanced,
@@ -100,7 +102,10 @@ impl UnitKind {
 
     /// Whether its 公用经费 counts as 机关运行经费 (行政单位 and 参公事业单位 only).
     pub fn counts_as_organ(self) -> bool {
-        matches!(self, UnitKind::Administrative | UnitKind::CivilServiceManaged)
+        matches!(
+            self,
+            UnitKind::Administrative | UnitKind::CivilServiceManaged
+        )
     }
 }
 

@@ -23,12 +23,19 @@ pub struct SourceRef {
 impl SourceRef {
     /// A whole file.
     pub fn file(file: impl Into<String>) -> SourceRef {
-        SourceRef { file: file.into(), ..SourceRef::default() }
+        SourceRef {
+            file: file.into(),
+            ..SourceRef::default()
+        }
     }
 
     /// A line of a file.
     pub fn line(file: impl Into<String>, line: usize) -> SourceRef {
-        SourceRef { file: file.into(), line: Some(line), ..SourceRef::default() }
+        SourceRef {
+            file: file.into(),
+            line: Some(line),
+            ..SourceRef::default()
+        }
     }
 
     /// The same place, narrowed to a field.

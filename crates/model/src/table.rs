@@ -56,7 +56,12 @@ impl TableSet {
             for (pi, p) in t.panels.iter().enumerate() {
                 for (ri, r) in p.rows.iter().enumerate() {
                     for ci in 0..r.cells.len() {
-                        out.push(CellRef { table: ti, panel: pi, row: ri, col: ci });
+                        out.push(CellRef {
+                            table: ti,
+                            panel: pi,
+                            row: ri,
+                            col: ci,
+                        });
                     }
                 }
             }
@@ -73,7 +78,11 @@ impl TableSet {
             return (t.number.clone(), String::new(), String::new());
         };
         let row = p.rows.get(r.row).map(Row::describe).unwrap_or_default();
-        let col = p.columns.get(r.col).map(Column::describe).unwrap_or_default();
+        let col = p
+            .columns
+            .get(r.col)
+            .map(Column::describe)
+            .unwrap_or_default();
         (t.number.clone(), row, col)
     }
 }

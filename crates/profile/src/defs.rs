@@ -103,7 +103,9 @@ impl TableDef {
     /// The kind name (`two_sided`, `functional` …), for messages and docs.
     pub fn kind_name(&self) -> &'static str {
         match &self.layout {
-            Layout::Panels { two_sided: true, .. } => "two_sided",
+            Layout::Panels {
+                two_sided: true, ..
+            } => "two_sided",
             Layout::Panels { .. } => "list",
             Layout::Functional { .. } => "functional",
             Layout::Economic { .. } => "economic",
@@ -316,8 +318,13 @@ impl InputDecl {
 
 /// Whether `key` (as text) matches a declared key pattern (`gpb.total@{class}`).
 pub fn key_pattern_matches(pattern: &str, key: &str) -> bool {
-    InputDecl { id: pattern.to_string(), label: String::new(), sum_of: Vec::new(), optional: true }
-        .matches(key)
+    InputDecl {
+        id: pattern.to_string(),
+        label: String::new(),
+        sum_of: Vec::new(),
+        optional: true,
+    }
+    .matches(key)
 }
 
 /// A 名词解释 entry.

@@ -50,8 +50,16 @@ macro_rules! builtin_files {
             profile: include_str!(concat!("../../../profiles/", $id, "/profile.toml")),
             tables: include_str!(concat!("../../../profiles/", $id, "/tables.toml")),
             narrative: include_str!(concat!("../../../profiles/", $id, "/narrative.toml")),
-            functional_catalog: include_str!(concat!("../../../profiles/", $id, "/functional-codes.csv")),
-            economic_catalog: include_str!(concat!("../../../profiles/", $id, "/economic-codes.csv")),
+            functional_catalog: include_str!(concat!(
+                "../../../profiles/",
+                $id,
+                "/functional-codes.csv"
+            )),
+            economic_catalog: include_str!(concat!(
+                "../../../profiles/",
+                $id,
+                "/economic-codes.csv"
+            )),
         }
     };
 }
@@ -77,7 +85,10 @@ pub fn builtin(id: &str) -> Result<&'static Profile, ProfileError> {
         Some(files) => load(&files).map_err(|e| e.to_string()),
         None => Err(format!("未知的模板 “{id}”")),
     });
-    loaded.as_ref().map_err(|m| ProfileError::Invalid { file: format!("profiles/{id}"), message: m.clone() })
+    loaded.as_ref().map_err(|m| ProfileError::Invalid {
+        file: format!("profiles/{id}"),
+        message: m.clone(),
+    })
 }
 
 #[cfg(test)]
@@ -96,7 +107,10 @@ mod tests {
     fn shanxi_has_ten_tables_and_26_classes() {
         let p = builtin("shanxi-2022").unwrap();
         let ids: Vec<&str> = p.tables.iter().map(|t| t.id.as_str()).collect();
-        assert_eq!(ids, ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]);
+        assert_eq!(
+            ids,
+            ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10"]
+        );
         assert_eq!(p.classes().len(), 26);
         assert_eq!(p.economic_catalog.len(), 109);
         assert_eq!(p.narrative.sections.len(), 10);
@@ -116,20 +130,42 @@ mod tests {
     #[test]
     fn malformed_profiles_are_rejected_with_their_reason() {
         let base = builtin_files("shanxi-2022").unwrap();
-        let bad_key = base.tables.replace("key = \"inc.gpb_fund\"", "key = \"inc.nonsense\"");
-        let files = ProfileFiles { tables: &bad_key, ..builtin_files("shanxi-2022").unwrap() };
-        assert!(load(&files).unwrap_err().to_string().contains("inc.nonsense"));
+        let bad_key = base
+            .tables
+            .replace("key = \"inc.gpb_fund\"", "key = \"inc.nonsense\"");
+        let files = ProfileFiles {
+            tables: &bad_key,
+            ..builtin_files("shanxi-2022").unwrap()
+        };
+        assert!(
+            load(&files)
+                .unwrap_err()
+                .to_string()
+                .contains("inc.nonsense")
+        );
 
         let bad_sum = base.tables.replace("sum = \"27-30\"", "sum = \"27-99\"");
-        let files = ProfileFiles { tables: &bad_sum, ..builtin_files("shanxi-2022").unwrap() };
+        let files = ProfileFiles {
+            tables: &bad_sum,
+            ..builtin_files("shanxi-2022").unwrap()
+        };
         assert!(load(&files).unwrap_err().to_string().contains("行次"));
 
-        let bad_header = base.tables.replace("{ t = \"收入\", cs = 3 }, { t = \"支出\", cs = 3 }", "{ t = \"收入\", cs = 3 }, { t = \"支出\", cs = 2 }");
-        let files = ProfileFiles { tables: &bad_header, ..builtin_files("shanxi-2022").unwrap() };
+        let bad_header = base.tables.replace(
+            "{ t = \"收入\", cs = 3 }, { t = \"支出\", cs = 3 }",
+            "{ t = \"收入\", cs = 3 }, { t = \"支出\", cs = 2 }",
+        );
+        let files = ProfileFiles {
+            tables: &bad_header,
+            ..builtin_files("shanxi-2022").unwrap()
+        };
         assert!(load(&files).unwrap_err().to_string().contains("表头"));
 
         let bad_toml = "id = ";
-        let files = ProfileFiles { profile: bad_toml, ..builtin_files("shanxi-2022").unwrap() };
+        let files = ProfileFiles {
+            profile: bad_toml,
+            ..builtin_files("shanxi-2022").unwrap()
+        };
         let e = load(&files).unwrap_err().to_string();
         assert!(e.contains("profile.toml") && e.contains("第 1 行"), "{e}");
     }

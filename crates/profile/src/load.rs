@@ -5,9 +5,7 @@
 use crate::ProfileError;
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::defs::*;
-use juesuan_model::{
-    AmountUnit, Domain, EconGroup, EconomicCode, FunctionalCode, Key, Measure,
-};
+use juesuan_model::{AmountUnit, Domain, EconGroup, EconomicCode, FunctionalCode, Key, Measure};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -247,8 +245,14 @@ struct RawSection {
 }
 
 fn toml_error(file: String, text: &str, e: &toml::de::Error) -> ProfileError {
-    let line = e.span().map(|s| text[..s.start.min(text.len())].lines().count().max(1));
-    ProfileError::Syntax { file, line, message: e.message().to_string() }
+    let line = e
+        .span()
+        .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+    ProfileError::Syntax {
+        file,
+        line,
+        message: e.message().to_string(),
+    }
 }
 
 fn parse_toml<T: for<'de> Deserialize<'de>>(file: String, text: &str) -> Result<T, ProfileError> {
@@ -261,10 +265,17 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
     let raw: RawProfile = parse_toml(format!("{dir}/profile.toml"), files.profile)?;
     let tables: RawTables = parse_toml(format!("{dir}/tables.toml"), files.tables)?;
     let narrative: RawNarrative = parse_toml(format!("{dir}/narrative.toml"), files.narrative)?;
-    let bad = |file: &str, what: String| ProfileError::Invalid { file: format!("{dir}/{file}"), message: what };
+    let bad = |file: &str, what: String| ProfileError::Invalid {
+        file: format!("{dir}/{file}"),
+        message: what,
+    };
 
-    let amount_unit = AmountUnit::from_label(&raw.amount_unit)
-        .ok_or_else(|| bad("profile.toml", format!("未知的金额单位 “{}”", raw.amount_unit)))?;
+    let amount_unit = AmountUnit::from_label(&raw.amount_unit).ok_or_else(|| {
+        bad(
+            "profile.toml",
+            format!("未知的金额单位 “{}”", raw.amount_unit),
+        )
+    })?;
     let functional_catalog = read_catalog(
         &format!("{dir}/{}", raw.functional_catalog),
         files.functional_catalog,
@@ -297,7 +308,10 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
     for pattern in inputs.last_year.iter().chain(&inputs.initial_budget) {
         let probe = pattern.replace("{class}", "201");
         if Key::parse(&probe).is_none() {
-            return Err(bad("profile.toml", format!("inputs 中的 “{pattern}” 不是有效的数据项")));
+            return Err(bad(
+                "profile.toml",
+                format!("inputs 中的 “{pattern}” 不是有效的数据项"),
+            ));
         }
     }
 
@@ -308,13 +322,23 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
         year: raw.year,
         amount_unit,
         title: raw.title,
-        parts: raw.parts.into_iter().map(|p| PartDef { id: p.id, title: p.title }).collect(),
+        parts: raw
+            .parts
+            .into_iter()
+            .map(|p| PartDef {
+                id: p.id,
+                title: p.title,
+            })
+            .collect(),
         tables: defs,
         inputs,
         glossary: raw
             .glossary
             .into_iter()
-            .map(|g| GlossaryEntry { term: g.term, text: g.text })
+            .map(|g| GlossaryEntry {
+                term: g.term,
+                text: g.text,
+            })
             .collect(),
         narrative: NarrativeDef {
             macros: narrative.macros,
@@ -327,11 +351,20 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
 }
 
 fn section(s: RawSection) -> SectionDef {
-    SectionDef { id: s.id, title: s.title, template: s.template }
+    SectionDef {
+        id: s.id,
+        title: s.title,
+        template: s.template,
+    }
 }
 
 fn input_decl(d: RawInputDecl) -> InputDecl {
-    InputDecl { id: d.id, label: d.label, sum_of: d.sum_of, optional: d.optional }
+    InputDecl {
+        id: d.id,
+        label: d.label,
+        sum_of: d.sum_of,
+        optional: d.optional,
+    }
 }
 
 fn read_catalog<C: Ord + Clone>(
@@ -343,7 +376,10 @@ fn read_catalog<C: Ord + Clone>(
     let mut reader = csv::Reader::from_reader(text.as_bytes());
     let headers = reader
         .headers()
-        .map_err(|e| ProfileError::Invalid { file: file.to_string(), message: e.to_string() })?
+        .map_err(|e| ProfileError::Invalid {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?
         .clone();
     let col = |name: &str| headers.iter().position(|h| h == name);
     let (Some(ci), Some(ni)) = (col("code"), col("name")) else {
@@ -356,7 +392,10 @@ fn read_catalog<C: Ord + Clone>(
     let si = col("source");
     let mut entries = BTreeMap::new();
     for (i, rec) in reader.records().enumerate() {
-        let rec = rec.map_err(|e| ProfileError::Invalid { file: file.to_string(), message: e.to_string() })?;
+        let rec = rec.map_err(|e| ProfileError::Invalid {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
         let code_text = rec.get(ci).unwrap_or("");
         let code = parse(code_text).ok_or_else(|| ProfileError::Invalid {
             file: file.to_string(),
@@ -366,7 +405,12 @@ fn read_catalog<C: Ord + Clone>(
             name: rec.get(ni).unwrap_or("").to_string(),
             variants: vi
                 .and_then(|v| rec.get(v))
-                .map(|s| s.split(';').filter(|x| !x.is_empty()).map(String::from).collect())
+                .map(|s| {
+                    s.split(';')
+                        .filter(|x| !x.is_empty())
+                        .map(String::from)
+                        .collect()
+                })
                 .unwrap_or_default(),
             source: si.and_then(|s| rec.get(s)).unwrap_or("").to_string(),
         };
@@ -422,12 +466,19 @@ fn check_columns(table: &str, cols: &[ColumnDef]) -> Result<(), String> {
     for c in cols {
         for s in &c.sum_of {
             if !ids.contains(s.as_str()) || s == &c.id {
-                return Err(format!("表 {table} 栏目 {}：sum_of 引用了不存在的栏目 “{s}”", c.id));
+                return Err(format!(
+                    "表 {table} 栏目 {}：sum_of 引用了不存在的栏目 “{s}”",
+                    c.id
+                ));
             }
         }
         if let Some(m) = c.measure {
             if m.domain() == Domain::Scalar {
-                return Err(format!("表 {table} 栏目 {}：度量 {} 不能按行展开", c.id, m.name()));
+                return Err(format!(
+                    "表 {table} 栏目 {}：度量 {} 不能按行展开",
+                    c.id,
+                    m.name()
+                ));
             }
         }
     }
@@ -478,7 +529,13 @@ fn row_def(table: &str, r: RawRow, ncols: usize) -> Result<Vec<RowDef>, String> 
             }
             RowBinding::Keys(
                 ks.iter()
-                    .map(|k| if k.is_empty() { Ok(None) } else { parse_key(k).map(Some) })
+                    .map(|k| {
+                        if k.is_empty() {
+                            Ok(None)
+                        } else {
+                            parse_key(k).map(Some)
+                        }
+                    })
                     .collect::<Result<_, _>>()?,
             )
         }
@@ -490,13 +547,22 @@ fn row_def(table: &str, r: RawRow, ncols: usize) -> Result<Vec<RowDef>, String> 
             RowBinding::Class(code)
         }
         (None, None, None, Some("all"), false) => RowBinding::All,
-        _ => return Err(format!("表 {table} 行 {label}：须且只能有 key、keys、class、scope = \"all\" 之一")),
+        _ => {
+            return Err(format!(
+                "表 {table} 行 {label}：须且只能有 key、keys、class、scope = \"all\" 之一"
+            ));
+        }
     };
     Ok(vec![RowDef {
         line: r.line,
         label,
         binding,
-        sum: r.sum.as_deref().map(parse_lines).transpose()?.unwrap_or_default(),
+        sum: r
+            .sum
+            .as_deref()
+            .map(parse_lines)
+            .transpose()?
+            .unwrap_or_default(),
         total: r.total,
         blank: r.blank,
         heading: None,
@@ -504,7 +570,11 @@ fn row_def(table: &str, r: RawRow, ncols: usize) -> Result<Vec<RowDef>, String> 
 }
 
 fn panel_def(table: &str, p: RawPanel) -> Result<PanelDef, String> {
-    let columns: Vec<ColumnDef> = p.columns.into_iter().map(column_def).collect::<Result<_, _>>()?;
+    let columns: Vec<ColumnDef> = p
+        .columns
+        .into_iter()
+        .map(column_def)
+        .collect::<Result<_, _>>()?;
     check_columns(table, &columns)?;
     let mut rows = Vec::new();
     for r in p.rows {
@@ -513,10 +583,17 @@ fn panel_def(table: &str, p: RawPanel) -> Result<PanelDef, String> {
     for r in &rows {
         let needs_measure = matches!(r.binding, RowBinding::Class(_) | RowBinding::All);
         if needs_measure && columns.iter().any(|c| c.measure.is_none()) {
-            return Err(format!("表 {table} 行 {}：按类或合计取数的行要求每个栏目都有 measure", r.label));
+            return Err(format!(
+                "表 {table} 行 {}：按类或合计取数的行要求每个栏目都有 measure",
+                r.label
+            ));
         }
     }
-    Ok(PanelDef { name: p.name, columns, rows })
+    Ok(PanelDef {
+        name: p.name,
+        columns,
+        rows,
+    })
 }
 
 fn cell_addr(s: &str) -> Result<CellAddr, String> {
@@ -524,7 +601,10 @@ fn cell_addr(s: &str) -> Result<CellAddr, String> {
         Some((l, c)) => (l, Some(c.to_string())),
         None => (s, None),
     };
-    let line = line.trim().parse().map_err(|_| format!("“{s}” 不是单元格地址（行次 或 行次:栏目）"))?;
+    let line = line
+        .trim()
+        .parse()
+        .map_err(|_| format!("“{s}” 不是单元格地址（行次 或 行次:栏目）"))?;
     Ok(CellAddr { line, column: col })
 }
 
@@ -532,25 +612,47 @@ fn table_def(t: RawTable) -> Result<TableDef, String> {
     let id = t.id.clone();
     let layout = match t.kind.as_str() {
         "two_sided" | "list" => {
-            let panels: Vec<PanelDef> =
-                t.panels.into_iter().map(|p| panel_def(&id, p)).collect::<Result<_, _>>()?;
+            let panels: Vec<PanelDef> = t
+                .panels
+                .into_iter()
+                .map(|p| panel_def(&id, p))
+                .collect::<Result<_, _>>()?;
             let equal = t
                 .equal
                 .into_iter()
                 .map(|e| {
                     Ok(EqualDef {
-                        left: e.left.iter().map(|s| cell_addr(s)).collect::<Result<_, String>>()?,
-                        right: e.right.iter().map(|s| cell_addr(s)).collect::<Result<_, String>>()?,
+                        left: e
+                            .left
+                            .iter()
+                            .map(|s| cell_addr(s))
+                            .collect::<Result<_, String>>()?,
+                        right: e
+                            .right
+                            .iter()
+                            .map(|s| cell_addr(s))
+                            .collect::<Result<_, String>>()?,
                     })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
             check_panels(&id, &panels, &equal)?;
-            Layout::Panels { two_sided: t.kind == "two_sided", panels, equal }
+            Layout::Panels {
+                two_sided: t.kind == "two_sided",
+                panels,
+                equal,
+            }
         }
         "functional" => {
-            let columns: Vec<ColumnDef> = t.columns.into_iter().map(column_def).collect::<Result<_, _>>()?;
+            let columns: Vec<ColumnDef> = t
+                .columns
+                .into_iter()
+                .map(column_def)
+                .collect::<Result<_, _>>()?;
             check_columns(&id, &columns)?;
-            if columns.iter().any(|c| c.measure.is_none_or(|m| m.domain() != Domain::Functional)) {
+            if columns
+                .iter()
+                .any(|c| c.measure.is_none_or(|m| m.domain() != Domain::Functional))
+            {
                 return Err(format!("表 {id}：功能分类表的每个栏目须有功能分类度量"));
             }
             let row_equal = t.row_equal.map(|r| (r.left, r.right));
@@ -564,9 +666,14 @@ fn table_def(t: RawTable) -> Result<TableDef, String> {
             Layout::Functional { columns, row_equal }
         }
         "economic" => {
-            let columns: Vec<ColumnDef> = t.columns.into_iter().map(column_def).collect::<Result<_, _>>()?;
+            let columns: Vec<ColumnDef> = t
+                .columns
+                .into_iter()
+                .map(column_def)
+                .collect::<Result<_, _>>()?;
             check_columns(&id, &columns)?;
-            let group = |s: &str| EconGroup::from_name(s).ok_or_else(|| format!("表 {id}：未知分组 “{s}”"));
+            let group =
+                |s: &str| EconGroup::from_name(s).ok_or_else(|| format!("表 {id}：未知分组 “{s}”"));
             let groups = t
                 .groups
                 .into_iter()
@@ -586,12 +693,26 @@ fn table_def(t: RawTable) -> Result<TableDef, String> {
             let blocks = t
                 .blocks
                 .into_iter()
-                .map(|b| Ok(BlockDef { group: group(&b.group)?, from: b.from, to: b.to }))
+                .map(|b| {
+                    Ok(BlockDef {
+                        group: group(&b.group)?,
+                        from: b.from,
+                        to: b.to,
+                    })
+                })
                 .collect::<Result<Vec<_>, String>>()?;
-            Layout::Economic { columns, groups, blocks }
+            Layout::Economic {
+                columns,
+                groups,
+                blocks,
+            }
         }
         "grid" => {
-            let columns: Vec<ColumnDef> = t.columns.into_iter().map(column_def).collect::<Result<_, _>>()?;
+            let columns: Vec<ColumnDef> = t
+                .columns
+                .into_iter()
+                .map(column_def)
+                .collect::<Result<_, _>>()?;
             check_columns(&id, &columns)?;
             let rows = t
                 .rows
@@ -605,7 +726,13 @@ fn table_def(t: RawTable) -> Result<TableDef, String> {
                         label: r.label,
                         keys: keys
                             .iter()
-                            .map(|k| if k.is_empty() { Ok(None) } else { parse_key(k).map(Some) })
+                            .map(|k| {
+                                if k.is_empty() {
+                                    Ok(None)
+                                } else {
+                                    parse_key(k).map(Some)
+                                }
+                            })
                             .collect::<Result<_, _>>()?,
                     })
                 })
@@ -617,7 +744,15 @@ fn table_def(t: RawTable) -> Result<TableDef, String> {
     let header: Vec<Vec<HeaderCell>> = t
         .header
         .into_iter()
-        .map(|row| row.into_iter().map(|c| HeaderCell { text: c.t, colspan: c.cs, rowspan: c.rs }).collect())
+        .map(|row| {
+            row.into_iter()
+                .map(|c| HeaderCell {
+                    text: c.t,
+                    colspan: c.cs,
+                    rowspan: c.rs,
+                })
+                .collect()
+        })
         .collect();
     let def = TableDef {
         id: t.id,
@@ -650,7 +785,10 @@ fn check_panels(table: &str, panels: &[PanelDef], equal: &[EqualDef]) -> Result<
         for r in &p.rows {
             for n in &r.sum {
                 if lines.get(n) != Some(&pi) {
-                    return Err(format!("表 {table} 行 {}：sum 引用了本栏不存在的行次 {n}", r.label));
+                    return Err(format!(
+                        "表 {table} 行 {}：sum 引用了本栏不存在的行次 {n}",
+                        r.label
+                    ));
                 }
             }
         }
@@ -681,7 +819,9 @@ pub fn layout_width(def: &TableDef) -> u32 {
     match &def.layout {
         Layout::Panels { panels, .. } => panels.iter().map(|p| 2 + n(p.columns.len())).sum(),
         Layout::Functional { columns, .. } => 2 + n(columns.len()),
-        Layout::Economic { columns, blocks, .. } => n(blocks.len()) * (2 + n(columns.len())),
+        Layout::Economic {
+            columns, blocks, ..
+        } => n(blocks.len()) * (2 + n(columns.len())),
         Layout::Grid { columns, .. } => n(columns.len()),
     }
 }
@@ -707,7 +847,10 @@ fn check_header(def: &TableDef) -> Result<(), String> {
             for r in occupied.iter_mut().skip(ri).take(rs) {
                 for c in r.iter_mut().skip(col).take(cs) {
                     if *c {
-                        return Err(format!("表 {}：表头 “{}” 与其他表头重叠", def.id, cell.text));
+                        return Err(format!(
+                            "表 {}：表头 “{}” 与其他表头重叠",
+                            def.id, cell.text
+                        ));
                     }
                     *c = true;
                 }

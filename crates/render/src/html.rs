@@ -37,16 +37,34 @@ fn span_attrs(colspan: u32, rowspan: u32) -> String {
 fn header_row(out: &mut String, cells: &[HeaderCell], class: &str) {
     let _ = write!(out, "<tr class=\"{class}\">");
     for c in cells {
-        let _ = write!(out, "<th{}>{}</th>", span_attrs(c.colspan, c.rowspan), esc(&c.text));
+        let _ = write!(
+            out,
+            "<th{}>{}</th>",
+            span_attrs(c.colspan, c.rowspan),
+            esc(&c.text)
+        );
     }
     out.push_str("</tr>\n");
 }
 
 fn cell(out: &mut String, c: &ViewCell, t: &TableView) {
     match c {
-        ViewCell::Text { text, indent, colspan } => {
-            let cls = if *indent > 0 { format!(" class=\"label i{indent}\"") } else { " class=\"label\"".to_string() };
-            let _ = write!(out, "<td{cls}{}>{}</td>", span_attrs(*colspan, 1), esc(text));
+        ViewCell::Text {
+            text,
+            indent,
+            colspan,
+        } => {
+            let cls = if *indent > 0 {
+                format!(" class=\"label i{indent}\"")
+            } else {
+                " class=\"label\"".to_string()
+            };
+            let _ = write!(
+                out,
+                "<td{cls}{}>{}</td>",
+                span_attrs(*colspan, 1),
+                esc(text)
+            );
         }
         ViewCell::Code(code) => {
             let _ = write!(out, "<td class=\"code\">{}</td>", esc(code));
@@ -135,8 +153,14 @@ pub fn render(doc: &Document) -> String {
             .blocks
             .iter()
             .filter_map(|b| match b {
-                Block::Heading { level: 2, text, anchor } => Some((anchor.clone(), text.clone())),
-                Block::Table(t) => Some((format!("t{}", t.id), format!("{} {}", t.number, t.title))),
+                Block::Heading {
+                    level: 2,
+                    text,
+                    anchor,
+                } => Some((anchor.clone(), text.clone())),
+                Block::Table(t) => {
+                    Some((format!("t{}", t.id), format!("{} {}", t.number, t.title)))
+                }
                 _ => None,
             })
             .collect();
@@ -151,10 +175,19 @@ pub fn render(doc: &Document) -> String {
     }
     out.push_str("</ol>\n</nav>\n<main>\n");
     for p in &doc.parts {
-        let _ = write!(out, "<section class=\"part\" id=\"{}\">\n<h2 class=\"part-title\">{}</h2>\n", esc(&p.id), esc(&p.title));
+        let _ = write!(
+            out,
+            "<section class=\"part\" id=\"{}\">\n<h2 class=\"part-title\">{}</h2>\n",
+            esc(&p.id),
+            esc(&p.title)
+        );
         for b in &p.blocks {
             match b {
-                Block::Heading { level, text, anchor } => {
+                Block::Heading {
+                    level,
+                    text,
+                    anchor,
+                } => {
                     let tag = if *level <= 2 { "h3" } else { "h4" };
                     let _ = writeln!(out, "<{tag} id=\"{}\">{}</{tag}>", esc(anchor), esc(text));
                 }

@@ -52,7 +52,15 @@ pub fn render(
             .parts
             .iter()
             .filter(|p| p.id != "tables")
-            .map(|p| TextPart { id: &p.id, title: &p.title, blocks: p.blocks.iter().filter(|b| !matches!(b, Block::Table(_))).collect() })
+            .map(|p| TextPart {
+                id: &p.id,
+                title: &p.title,
+                blocks: p
+                    .blocks
+                    .iter()
+                    .filter(|b| !matches!(b, Block::Table(_)))
+                    .collect(),
+            })
             .collect(),
         findings,
     };

@@ -31,7 +31,11 @@ impl Rule for SameFigure {
                 continue;
             }
             let tol = ctx.half_step(first) + ctx.half_step(again);
-            let sev = if (a - b).abs() <= tol { Severity::Info } else { Severity::Error };
+            let sev = if (a - b).abs() <= tol {
+                Severity::Info
+            } else {
+                Severity::Error
+            };
             let proto = Num::zero(key.measure.kind());
             let (t1, r1, c1) = ctx.tables.describe(first);
             let (t2, r2, c2) = ctx.tables.describe(again);
@@ -45,7 +49,11 @@ impl Rule for SameFigure {
                         key.describe(),
                         proto.with_raw(a).display(),
                         proto.with_raw(b).display(),
-                        if sev == Severity::Info { "（在四舍五入误差范围内）" } else { "" }
+                        if sev == Severity::Info {
+                            "（在四舍五入误差范围内）"
+                        } else {
+                            ""
+                        }
                     ),
                     "同一个数应在各表中一致：确定哪一处正确，改正另一处。",
                 )
@@ -132,15 +140,29 @@ impl Rule for FiscalWithinTotal {
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
         let mut out = Vec::new();
         for (all, parts) in [
-            (Measure::ExpBasic, [Measure::GpbBasic, Measure::GfBasic, Measure::SocBasic]),
-            (Measure::ExpProject, [Measure::GpbProject, Measure::GfProject, Measure::SocProject]),
+            (
+                Measure::ExpBasic,
+                [Measure::GpbBasic, Measure::GfBasic, Measure::SocBasic],
+            ),
+            (
+                Measure::ExpProject,
+                [Measure::GpbProject, Measure::GfProject, Measure::SocProject],
+            ),
         ] {
             for (key, (v, cell)) in ctx.stated.range(Key::all(all)..) {
                 if key.measure != all {
                     break;
                 }
                 let total = v.raw();
-                let fiscal: i64 = parts.iter().map(|m| ctx.raw(&Key { measure: *m, scope: key.scope.clone() })).sum();
+                let fiscal: i64 = parts
+                    .iter()
+                    .map(|m| {
+                        ctx.raw(&Key {
+                            measure: *m,
+                            scope: key.scope.clone(),
+                        })
+                    })
+                    .sum();
                 if total >= fiscal || fiscal - total <= ctx.half_step(cell) * 4 {
                     continue;
                 }
@@ -183,7 +205,9 @@ impl Rule for FiscalIncome {
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
         let a = Key::all(Measure::IncFiscal);
         let b = Key::all(Measure::FiscalIncome);
-        let (Some(x), Some(y)) = (money(ctx, &a), money(ctx, &b)) else { return Vec::new() };
+        let (Some(x), Some(y)) = (money(ctx, &a), money(ctx, &b)) else {
+            return Vec::new();
+        };
         if x == y {
             return Vec::new();
         }
@@ -192,7 +216,12 @@ impl Rule for FiscalIncome {
                 FISCAL_INC.id,
                 Severity::Error,
                 ctx.at_key(&b),
-                format!("财政拨款收入：公开02表合计为 {}，公开04表本年收入合计为 {}，相差 {}", x.yuan(), y.yuan(), (y - x).yuan()),
+                format!(
+                    "财政拨款收入：公开02表合计为 {}，公开04表本年收入合计为 {}，相差 {}",
+                    x.yuan(),
+                    y.yuan(),
+                    (y - x).yuan()
+                ),
                 "两处都是本年财政拨款收入，应相等：核对公开02表财政拨款收入栏与公开04表收入栏。",
             )
             .values(Num::Money(x), Num::Money(y))
@@ -222,7 +251,9 @@ impl Rule for CarryOver {
             (Measure::CarryOut, Measure::FbalOutTotal, "年末"),
         ] {
             let (ka, kf) = (Key::all(all), Key::all(fiscal));
-            let (Some(a), Some(f)) = (money(ctx, &ka), money(ctx, &kf)) else { continue };
+            let (Some(a), Some(f)) = (money(ctx, &ka), money(ctx, &kf)) else {
+                continue;
+            };
             if a >= f {
                 continue;
             }
@@ -274,7 +305,11 @@ impl Rule for SangongVsEconomic {
             if sg == econ {
                 continue;
             }
-            let sev = if sg < econ { Severity::Error } else { Severity::Warning };
+            let sev = if sg < econ {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             out.push(
                 Finding::new(
                     SG06.id,
@@ -318,18 +353,24 @@ impl Rule for RunningCosts {
         let ka = Key::all(Measure::OrcAdmin);
         let kc = Key::all(Measure::OrcCivil);
         let kp = Key::group(Measure::EconBasic, EconGroup::Public);
-        let (Some(a), Some(p)) = (money(ctx, &ka), money(ctx, &kp)) else { return Vec::new() };
+        let (Some(a), Some(p)) = (money(ctx, &ka), money(ctx, &kp)) else {
+            return Vec::new();
+        };
         let orc = a + money(ctx, &kc).unwrap_or_default();
         if orc == p {
             return Vec::new();
         }
         let all_organs = ctx.report.is_some_and(|r| {
-            !r.overview.units.is_empty() && r.overview.units.iter().all(|u| u.kind.counts_as_organ())
+            !r.overview.units.is_empty()
+                && r.overview.units.iter().all(|u| u.kind.counts_as_organ())
         });
         let (sev, why) = if orc > p {
             (Severity::Error, "机关运行经费不能超过公用经费中的基本支出")
         } else if all_organs {
-            (Severity::Error, "本报告的单位都是行政单位或参公单位，两者应相等")
+            (
+                Severity::Error,
+                "本报告的单位都是行政单位或参公单位，两者应相等",
+            )
         } else {
             (Severity::Info, "差额应为非参公事业单位的公用经费基本支出")
         };

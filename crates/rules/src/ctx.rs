@@ -31,7 +31,14 @@ impl<'a> Ctx<'a> {
         derived: Option<&'a Figures>,
     ) -> Ctx<'a> {
         let (stated, repeats) = read_figures(tables);
-        Ctx { profile, tables, report, derived, stated, repeats }
+        Ctx {
+            profile,
+            tables,
+            report,
+            derived,
+            stated,
+            repeats,
+        }
     }
 
     /// The value a table states for a key, if any table states it.
@@ -62,11 +69,18 @@ impl<'a> Ctx<'a> {
 
     /// Where an input figure was given, if it was (build mode).
     pub fn input_of(&self, key: &Key) -> Option<Location> {
-        self.report?.facts.sources.get(key).map(|s| Location::Input(s.clone()))
+        self.report?
+            .facts
+            .sources
+            .get(key)
+            .map(|s| Location::Input(s.clone()))
     }
 
     /// Rounding envelope of a cell's table (0 for exact data).
     pub fn half_step(&self, r: &CellRef) -> i64 {
-        self.tables.tables.get(r.table).map_or(0, |t| t.half_step_fen)
+        self.tables
+            .tables
+            .get(r.table)
+            .map_or(0, |t| t.half_step_fen)
     }
 }

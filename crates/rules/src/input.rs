@@ -22,7 +22,9 @@ impl Rule for StatedDerived {
         &DERIVED
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
-        let (Some(report), Some(fig)) = (ctx.report, ctx.derived) else { return Vec::new() };
+        let (Some(report), Some(fig)) = (ctx.report, ctx.derived) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for s in &report.stated {
             let computed = fig.get(&s.key);
@@ -73,8 +75,16 @@ fn name_findings(ctx: &Ctx<'_>, info: &'static RuleInfo, economic: bool) -> Vec<
                 if !seen.insert((code.clone(), normalize_name(&r.label))) {
                     continue;
                 }
-                let loc = Location::Cell { table: t.number.clone(), row: r.describe(), column: "科目名称".to_string() };
-                let kind = if economic { "支出经济分类" } else { "支出功能分类" };
+                let loc = Location::Cell {
+                    table: t.number.clone(),
+                    row: r.describe(),
+                    column: "科目名称".to_string(),
+                };
+                let kind = if economic {
+                    "支出经济分类"
+                } else {
+                    "支出功能分类"
+                };
                 match entry {
                     None => out.push(Finding::new(
                         info.id,

@@ -44,7 +44,14 @@ pub fn rules_markdown() -> String {
     );
     for r in registry() {
         let i = r.info();
-        s.push_str(&format!("| [{}](#{}) | {} | {} | {} |\n", i.id, i.id.to_lowercase(), i.family.label(), i.title, i.severity));
+        s.push_str(&format!(
+            "| [{}](#{}) | {} | {} | {} |\n",
+            i.id,
+            i.id.to_lowercase(),
+            i.family.label(),
+            i.title,
+            i.severity
+        ));
     }
     for r in registry() {
         let i = r.info();

@@ -23,7 +23,14 @@ fn narrative_file(report: &Report) -> SourceRef {
 }
 
 fn input_loc(report: &Report, id: &str) -> Location {
-    Location::Input(report.narrative.sources.get(id).cloned().unwrap_or_else(|| narrative_file(report)))
+    Location::Input(
+        report
+            .narrative
+            .sources
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| narrative_file(report)),
+    )
 }
 
 /// Classes with a non-zero 一般公共预算财政拨款支出 this year.
@@ -32,7 +39,9 @@ fn spending_classes(ctx: &Ctx<'_>) -> Vec<FunctionalCode> {
         .map(|f| {
             f.functional_codes
                 .iter()
-                .filter(|c| c.as_str().len() == 3 && !f.money(&Key::func(Measure::GpbTotal, c)).is_zero())
+                .filter(|c| {
+                    c.as_str().len() == 3 && !f.money(&Key::func(Measure::GpbTotal, c)).is_zero()
+                })
                 .cloned()
                 .collect()
         })
@@ -42,7 +51,10 @@ fn spending_classes(ctx: &Ctx<'_>) -> Vec<FunctionalCode> {
 /// Expands a declared id or key pattern (`use.{class}`) to the ids needed.
 fn expand(pattern: &str, classes: &[FunctionalCode]) -> Vec<String> {
     if pattern.contains("{class}") {
-        classes.iter().map(|c| pattern.replace("{class}", c.as_str())).collect()
+        classes
+            .iter()
+            .map(|c| pattern.replace("{class}", c.as_str()))
+            .collect()
     } else {
         vec![pattern.to_string()]
     }
@@ -63,7 +75,9 @@ impl Rule for MissingInput {
         &MISSING
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
-        let Some(report) = ctx.report else { return Vec::new() };
+        let Some(report) = ctx.report else {
+            return Vec::new();
+        };
         let n = &report.narrative;
         let classes = spending_classes(ctx);
         let file = narrative_file(report);
@@ -71,13 +85,22 @@ impl Rule for MissingInput {
         let mut last = n.last_year.clone();
         complete_scalar_sums(&mut last);
         let missing = |what: String, hint: &str| {
-            Finding::new(MISSING.id, Severity::Warning, Location::Input(file.clone()), what, hint)
+            Finding::new(
+                MISSING.id,
+                Severity::Warning,
+                Location::Input(file.clone()),
+                what,
+                hint,
+            )
         };
         for p in &ctx.profile.inputs.last_year {
             for id in expand(p, &classes) {
                 if Key::parse(&id).is_some_and(|k| !last.contains_key(&k)) {
                     out.push(missing(
-                        format!("缺少上年决算数 [last_year] \"{id}\"（{}）：情况说明中相应的同比句省略", describe(&id)),
+                        format!(
+                            "缺少上年决算数 [last_year] \"{id}\"（{}）：情况说明中相应的同比句省略",
+                            describe(&id)
+                        ),
                         "从上年决算公开报告中取该数填入 narrative.toml 的 [last_year]。",
                     ));
                 }
@@ -94,9 +117,15 @@ impl Rule for MissingInput {
             }
         }
         let decl_sets: [(&str, &[InputDecl], &dyn Fn(&str) -> bool); 3] = [
-            ("texts", &ctx.profile.inputs.texts, &|id| n.texts.get(id).is_some_and(|t| !t.is_empty())),
-            ("counts", &ctx.profile.inputs.counts, &|id| n.counts.contains_key(id)),
-            ("amounts", &ctx.profile.inputs.amounts, &|id| n.amounts.contains_key(id)),
+            ("texts", &ctx.profile.inputs.texts, &|id| {
+                n.texts.get(id).is_some_and(|t| !t.is_empty())
+            }),
+            ("counts", &ctx.profile.inputs.counts, &|id| {
+                n.counts.contains_key(id)
+            }),
+            ("amounts", &ctx.profile.inputs.amounts, &|id| {
+                n.amounts.contains_key(id)
+            }),
         ];
         for (section, decls, present) in decl_sets {
             for d in decls.iter().filter(|d| !d.optional && d.sum_of.is_empty()) {
@@ -115,7 +144,9 @@ impl Rule for MissingInput {
 }
 
 fn describe(id: &str) -> String {
-    Key::parse(id).map(|k| k.describe()).unwrap_or_else(|| id.to_string())
+    Key::parse(id)
+        .map(|k| k.describe())
+        .unwrap_or_else(|| id.to_string())
 }
 
 /// Σ of a measure over 类-scoped keys of a map, and how many there were.
@@ -152,11 +183,16 @@ impl Rule for BudgetByClass {
         &BUDGET
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
-        let Some(report) = ctx.report else { return Vec::new() };
+        let Some(report) = ctx.report else {
+            return Vec::new();
+        };
         let n = &report.narrative;
         let mut out = Vec::new();
         let (sum, count) = class_sum(&n.initial_budget, Measure::GpbTotal, |v| Some(*v));
-        if let (Some(total), true) = (n.initial_budget.get(&Key::all(Measure::GpbTotal)), count > 0) {
+        if let (Some(total), true) = (
+            n.initial_budget.get(&Key::all(Measure::GpbTotal)),
+            count > 0,
+        ) {
             let total = *total;
             if sum != total {
                 out.push(
@@ -164,7 +200,12 @@ impl Rule for BudgetByClass {
                         BUDGET.id,
                         Severity::Error,
                         input_loc(report, "initial_budget.gpb.total"),
-                        format!("年初预算按类之和 {} ≠ 年初预算合计 {}，相差 {}", sum.yuan(), total.yuan(), (sum - total).yuan()),
+                        format!(
+                            "年初预算按类之和 {} ≠ 年初预算合计 {}，相差 {}",
+                            sum.yuan(),
+                            total.yuan(),
+                            (sum - total).yuan()
+                        ),
                         "核对 narrative.toml [initial_budget] 中各类与合计。",
                     )
                     .values(Num::Money(total), Num::Money(sum)),
@@ -172,7 +213,10 @@ impl Rule for BudgetByClass {
             }
         }
         let (sum, count) = class_sum(&n.last_year, Measure::GpbTotal, |v| v.money());
-        let total = n.last_year.get(&Key::all(Measure::GpbTotal)).and_then(|v| v.money());
+        let total = n
+            .last_year
+            .get(&Key::all(Measure::GpbTotal))
+            .and_then(|v| v.money());
         if let (Some(total), true) = (total, count > 0) {
             if sum > total {
                 out.push(
@@ -180,7 +224,11 @@ impl Rule for BudgetByClass {
                         BUDGET.id,
                         Severity::Error,
                         input_loc(report, "last_year.gpb.total"),
-                        format!("上年一般公共预算财政拨款支出按类之和 {} 超过上年合计 {}", sum.yuan(), total.yuan()),
+                        format!(
+                            "上年一般公共预算财政拨款支出按类之和 {} 超过上年合计 {}",
+                            sum.yuan(),
+                            total.yuan()
+                        ),
                         "核对 narrative.toml [last_year] 中各类与合计。",
                     )
                     .values(Num::Money(total), Num::Money(sum)),
@@ -206,7 +254,9 @@ impl Rule for ZeroBase {
         &ZERO
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
-        let (Some(report), Some(fig)) = (ctx.report, ctx.derived) else { return Vec::new() };
+        let (Some(report), Some(fig)) = (ctx.report, ctx.derived) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         let mut last = report.narrative.last_year.clone();
         complete_scalar_sums(&mut last);
@@ -217,7 +267,11 @@ impl Rule for ZeroBase {
                     ZERO.id,
                     Severity::Info,
                     input_loc(report, &format!("last_year.{k}")),
-                    format!("{}：上年为 0，本年为 {}，情况说明不计算增长率", k.describe(), now.display()),
+                    format!(
+                        "{}：上年为 0，本年为 {}，情况说明不计算增长率",
+                        k.describe(),
+                        now.display()
+                    ),
                     "无需处理；如需说明，在原因中写明新增的缘由。",
                 ));
             }
@@ -229,7 +283,11 @@ impl Rule for ZeroBase {
                     ZERO.id,
                     Severity::Info,
                     input_loc(report, &format!("initial_budget.{k}")),
-                    format!("{}：年初预算为 0，本年支出 {}，不计算完成年初预算的比例", k.describe(), now.yuan()),
+                    format!(
+                        "{}：年初预算为 0，本年支出 {}，不计算完成年初预算的比例",
+                        k.describe(),
+                        now.yuan()
+                    ),
                     "无需处理；如属年中追加预算，可在原因中说明。",
                 ));
             }
@@ -253,13 +311,17 @@ impl Rule for Reception {
         &RECEPTION
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
-        let Some(report) = ctx.report else { return Vec::new() };
+        let Some(report) = ctx.report else {
+            return Vec::new();
+        };
         let n = &report.narrative;
         let mut out = Vec::new();
         let dom = n.amounts.get("sg.reception.domestic").copied();
         let abr = n.amounts.get("sg.reception.abroad").copied();
         let fa = n.amounts.get("sg.reception.foreign_affairs").copied();
-        let table = ctx.value(&Key::all(Measure::SgActualReception)).and_then(Num::money);
+        let table = ctx
+            .value(&Key::all(Measure::SgActualReception))
+            .and_then(Num::money);
         if let (Some(d), Some(a), Some(t)) = (dom, abr, table) {
             if d + a != t {
                 out.push(
@@ -299,7 +361,11 @@ impl Rule for Reception {
                     "foreign_affairs" => "外事接待",
                     _ => "国（境）外接待",
                 };
-                let unit = if what == "batches" { "批次" } else { "人次" };
+                let unit = if what == "batches" {
+                    "批次"
+                } else {
+                    "人次"
+                };
                 match (amount, count) {
                     (Some(a), Some(0)) if !a.is_zero() => out.push(Finding::new(
                         RECEPTION.id,
@@ -321,16 +387,30 @@ impl Rule for Reception {
             if part == "foreign_affairs" {
                 for what in ["batches", "persons"] {
                     let (d, f) = (
-                        n.counts.get(&format!("sg.reception.domestic.{what}")).copied(),
-                        n.counts.get(&format!("sg.reception.foreign_affairs.{what}")).copied(),
+                        n.counts
+                            .get(&format!("sg.reception.domestic.{what}"))
+                            .copied(),
+                        n.counts
+                            .get(&format!("sg.reception.foreign_affairs.{what}"))
+                            .copied(),
                     );
                     if let (Some(d), Some(f)) = (d, f) {
                         if f > d {
                             out.push(Finding::new(
                                 RECEPTION.id,
                                 Severity::Error,
-                                input_loc(report, &format!("counts.sg.reception.foreign_affairs.{what}")),
-                                format!("其中外事接待{} {f} 超过国内接待 {d}", if what == "batches" { "批次" } else { "人次" }),
+                                input_loc(
+                                    report,
+                                    &format!("counts.sg.reception.foreign_affairs.{what}"),
+                                ),
+                                format!(
+                                    "其中外事接待{} {f} 超过国内接待 {d}",
+                                    if what == "batches" {
+                                        "批次"
+                                    } else {
+                                        "人次"
+                                    }
+                                ),
                                 "“其中”是国内接待的一部分，不能更大。",
                             ));
                         }
@@ -357,10 +437,15 @@ impl Rule for Vehicles {
         &VEHICLES
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
-        let Some(report) = ctx.report else { return Vec::new() };
+        let Some(report) = ctx.report else {
+            return Vec::new();
+        };
         let n = &report.narrative;
         let mut out = Vec::new();
-        if let (Some(held), Some(total)) = (n.counts.get("sg.vehicles.held"), ctx.value(&Key::all(Measure::VehTotal))) {
+        if let (Some(held), Some(total)) = (
+            n.counts.get("sg.vehicles.held"),
+            ctx.value(&Key::all(Measure::VehTotal)),
+        ) {
             if *held > total.raw() {
                 out.push(
                     Finding::new(
@@ -376,10 +461,21 @@ impl Rule for Vehicles {
             }
         }
         for (count_id, measure, thing) in [
-            ("sg.vehicles.purchased", Measure::SgActualVehiclePurchase, "购置公务用车"),
-            ("sg.abroad.groups", Measure::SgActualAbroad, "因公出国（境）团组"),
+            (
+                "sg.vehicles.purchased",
+                Measure::SgActualVehiclePurchase,
+                "购置公务用车",
+            ),
+            (
+                "sg.abroad.groups",
+                Measure::SgActualAbroad,
+                "因公出国（境）团组",
+            ),
         ] {
-            let (Some(c), Some(m)) = (n.counts.get(count_id), ctx.value(&Key::all(measure)).and_then(Num::money)) else {
+            let (Some(c), Some(m)) = (
+                n.counts.get(count_id),
+                ctx.value(&Key::all(measure)).and_then(Num::money),
+            ) else {
                 continue;
             };
             let msg = if *c > 0 && m.is_zero() {
@@ -416,18 +512,27 @@ impl Rule for Procurement {
         &PROC
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
-        let Some(fig) = ctx.derived else { return Vec::new() };
-        let total = ctx.value(&Key::all(Measure::ProcTotal)).and_then(Num::money).unwrap_or(fig.all(Measure::ProcTotal));
+        let Some(fig) = ctx.derived else {
+            return Vec::new();
+        };
+        let total = ctx
+            .value(&Key::all(Measure::ProcTotal))
+            .and_then(Num::money)
+            .unwrap_or(fig.all(Measure::ProcTotal));
         let sme = fig.all(Measure::ProcSme);
         let small = fig.all(Measure::ProcSmallMicro);
         let mut out = Vec::new();
-        for (part, whole, what) in [(sme, total, "授予中小企业合同金额超过政府采购支出总额"), (small, sme, "授予小微企业合同金额超过授予中小企业合同金额")] {
+        for (part, whole, what) in [
+            (sme, total, "授予中小企业合同金额超过政府采购支出总额"),
+            (small, sme, "授予小微企业合同金额超过授予中小企业合同金额"),
+        ] {
             if part > whole {
                 out.push(
                     Finding::new(
                         PROC.id,
                         Severity::Error,
-                        ctx.input_of(&Key::all(Measure::ProcSme)).unwrap_or(Location::Report),
+                        ctx.input_of(&Key::all(Measure::ProcSme))
+                            .unwrap_or(Location::Report),
                         format!("{what}：{} > {}", part.yuan(), whole.yuan()),
                         "核对 report.toml [procurement]。",
                     )

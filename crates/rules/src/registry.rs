@@ -90,5 +90,8 @@ pub fn registry() -> &'static [&'static dyn Rule] {
 
 /// The rule with this id (case-insensitive).
 pub fn find(id: &str) -> Option<&'static dyn Rule> {
-    registry().iter().copied().find(|r| r.info().id.eq_ignore_ascii_case(id.trim()))
+    registry()
+        .iter()
+        .copied()
+        .find(|r| r.info().id.eq_ignore_ascii_case(id.trim()))
 }

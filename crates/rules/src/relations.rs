@@ -17,21 +17,34 @@ fn raw(ctx: &Ctx<'_>, r: &CellRef) -> i64 {
 fn kind_of(ctx: &Ctx<'_>, r: &CellRef) -> Num {
     ctx.tables
         .cell(r)
-        .and_then(|c| c.value.or_else(|| c.key.as_ref().map(|k| Num::zero(k.measure.kind()))))
+        .and_then(|c| {
+            c.value
+                .or_else(|| c.key.as_ref().map(|k| Num::zero(k.measure.kind())))
+        })
         .unwrap_or(Num::Money(juesuan_model::Money::ZERO))
 }
 
 /// A short description of a set of cells: `行次1–26`, `科目 201 的下级科目（2 个）`,
 /// `栏次2＋3`.
 fn describe_parts(ctx: &Ctx<'_>, total: &CellRef, parts: &[CellRef]) -> String {
-    let same_row = parts.iter().all(|p| p.row == total.row && p.panel == total.panel);
+    let same_row = parts
+        .iter()
+        .all(|p| p.row == total.row && p.panel == total.panel);
     if same_row {
         let cols: Vec<String> = parts.iter().map(|p| ctx.tables.describe(p).2).collect();
         return cols.join("＋");
     }
     let rows: Vec<&juesuan_model::Row> = parts
         .iter()
-        .filter_map(|p| ctx.tables.tables.get(p.table)?.panels.get(p.panel)?.rows.get(p.row))
+        .filter_map(|p| {
+            ctx.tables
+                .tables
+                .get(p.table)?
+                .panels
+                .get(p.panel)?
+                .rows
+                .get(p.row)
+        })
         .collect();
     let lines: Option<Vec<u32>> = rows.iter().map(|r| r.line).collect();
     if let Some(mut lines) = lines.filter(|l| !l.is_empty()) {
@@ -40,7 +53,14 @@ fn describe_parts(ctx: &Ctx<'_>, total: &CellRef, parts: &[CellRef]) -> String {
         return if contiguous && lines.len() > 2 {
             format!("行次{}–{}", lines[0], lines[lines.len() - 1])
         } else {
-            format!("行次{}", lines.iter().map(u32::to_string).collect::<Vec<_>>().join("、"))
+            format!(
+                "行次{}",
+                lines
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
         };
     }
     let names: Vec<String> = rows.iter().map(|r| r.describe()).collect();
@@ -63,19 +83,36 @@ fn judge(stated: i64, expected: i64, tol: i64) -> Option<Severity> {
     }
 }
 
-fn sum_findings(ctx: &Ctx<'_>, family: RelFamily, info: &'static RuleInfo, what: &str) -> Vec<Finding> {
+fn sum_findings(
+    ctx: &Ctx<'_>,
+    family: RelFamily,
+    info: &'static RuleInfo,
+    what: &str,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     for t in &ctx.tables.tables {
         for rel in &t.relations {
-            let Relation::Sum { family: f, total, parts } = rel else { continue };
+            let Relation::Sum {
+                family: f,
+                total,
+                parts,
+            } = rel
+            else {
+                continue;
+            };
             if *f != family {
                 continue;
             }
             let stated = raw(ctx, total);
-            let expected: i64 = parts.iter().map(|p| raw(ctx, p)).fold(0, i64::saturating_add);
+            let expected: i64 = parts
+                .iter()
+                .map(|p| raw(ctx, p))
+                .fold(0, i64::saturating_add);
             let n = i64::try_from(parts.len()).unwrap_or(i64::MAX);
             let tol = ctx.half_step(total).saturating_mul(n + 1);
-            let Some(sev) = judge(stated, expected, tol) else { continue };
+            let Some(sev) = judge(stated, expected, tol) else {
+                continue;
+            };
             let proto = kind_of(ctx, total);
             let (_, row, col) = ctx.tables.describe(total);
             let parts_text = describe_parts(ctx, total, parts);
@@ -101,9 +138,13 @@ fn sum_findings(ctx: &Ctx<'_>, family: RelFamily, info: &'static RuleInfo, what:
 
 fn hint_for(family: RelFamily) -> &'static str {
     match family {
-        RelFamily::ColumnSum => "核对该行各栏：合计栏应等于各分项栏之和，检查是否漏填或错填某一栏。",
+        RelFamily::ColumnSum => {
+            "核对该行各栏：合计栏应等于各分项栏之和，检查是否漏填或错填某一栏。"
+        }
         RelFamily::RowSum => "核对合计行与各分项行：是否漏列、重列某一行，或某一行数字录错。",
-        RelFamily::Hierarchy => "类 = 所属各款之和，款 = 所属各项之和：检查下级科目是否漏列或录错。",
+        RelFamily::Hierarchy => {
+            "类 = 所属各款之和，款 = 所属各项之和：检查下级科目是否漏列或录错。"
+        }
         RelFamily::Group => "人员经费合计 = 301 + 303，公用经费合计 = 其余各类：检查各类合计。",
         RelFamily::Balance => "收支总表两侧应平衡：检查结转结余和各项收支。",
     }
@@ -203,20 +244,28 @@ impl Rule for Balance {
         let mut out = Vec::new();
         for t in &ctx.tables.tables {
             for rel in &t.relations {
-                let Relation::Equal { left, right, .. } = rel else { continue };
-                let (Some(first), false) = (left.first(), right.is_empty()) else { continue };
+                let Relation::Equal { left, right, .. } = rel else {
+                    continue;
+                };
+                let (Some(first), false) = (left.first(), right.is_empty()) else {
+                    continue;
+                };
                 let l: i64 = left.iter().map(|c| raw(ctx, c)).sum();
                 let r: i64 = right.iter().map(|c| raw(ctx, c)).sum();
                 let n = i64::try_from(left.len() + right.len()).unwrap_or(i64::MAX);
                 let tol = ctx.half_step(first).saturating_mul(n);
-                let Some(sev) = judge(l, r, tol) else { continue };
+                let Some(sev) = judge(l, r, tol) else {
+                    continue;
+                };
                 let proto = kind_of(ctx, first);
                 let side = |cells: &[CellRef]| -> String {
                     cells
                         .iter()
                         .map(|c| {
                             let (_, row, col) = ctx.tables.describe(c);
-                            if cells.iter().all(|x| x.col == c.col) && t.panels.get(c.panel).is_some_and(|p| p.columns.len() == 1) {
+                            if cells.iter().all(|x| x.col == c.col)
+                                && t.panels.get(c.panel).is_some_and(|p| p.columns.len() == 1)
+                            {
                                 row
                             } else {
                                 format!("{row}（{col}）")
@@ -233,10 +282,20 @@ impl Rule for Balance {
                     side(right),
                     proto.with_raw(r).display(),
                     proto.with_raw(l - r).display(),
-                    if sev == Severity::Info { "，在四舍五入误差范围内" } else { "" }
+                    if sev == Severity::Info {
+                        "，在四舍五入误差范围内"
+                    } else {
+                        ""
+                    }
                 );
-                let mut f = Finding::new(BALANCE.id, sev, ctx.at(first), message, hint_for(RelFamily::Balance))
-                    .values(proto.with_raw(r), proto.with_raw(l));
+                let mut f = Finding::new(
+                    BALANCE.id,
+                    sev,
+                    ctx.at(first),
+                    message,
+                    hint_for(RelFamily::Balance),
+                )
+                .values(proto.with_raw(r), proto.with_raw(l));
                 for c in right {
                     f = f.also(ctx.at(c));
                 }
@@ -265,8 +324,15 @@ impl Rule for Blank {
         let mut out = Vec::new();
         for t in &ctx.tables.tables {
             for rel in &t.relations {
-                let Relation::Blank { cell } = rel else { continue };
-                let Some(v) = ctx.tables.cell(cell).and_then(|c| c.value).filter(|v| !v.is_zero()) else {
+                let Relation::Blank { cell } = rel else {
+                    continue;
+                };
+                let Some(v) = ctx
+                    .tables
+                    .cell(cell)
+                    .and_then(|c| c.value)
+                    .filter(|v| !v.is_zero())
+                else {
                     continue;
                 };
                 let (_, row, col) = ctx.tables.describe(cell);
@@ -275,7 +341,11 @@ impl Rule for Blank {
                         BLANK.id,
                         Severity::Error,
                         ctx.at(cell),
-                        format!("{} {row} / {col}：模板规定此格为空，却填有 {}", t.number, v.display()),
+                        format!(
+                            "{} {row} / {col}：模板规定此格为空，却填有 {}",
+                            t.number,
+                            v.display()
+                        ),
                         "把这个数移到它应在的行或栏；空白行次与“────”格不填数。",
                     )
                     .values(v.with_raw(0), v),
@@ -303,8 +373,12 @@ impl Rule for EmptyNote {
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
         let mut out = Vec::new();
         for t in &ctx.tables.tables {
-            let Some(note) = ctx.profile.table(&t.id).and_then(|d| d.empty_note.clone()) else { continue };
-            let loc = Location::Table { table: t.number.clone() };
+            let Some(note) = ctx.profile.table(&t.id).and_then(|d| d.empty_note.clone()) else {
+                continue;
+            };
+            let loc = Location::Table {
+                table: t.number.clone(),
+            };
             if t.is_empty() && !t.empty_note_shown {
                 out.push(Finding::new(
                     EMPTY.id,
@@ -347,12 +421,16 @@ impl Rule for BasicWithinAmount {
             for p in &t.panels {
                 let amount = p.columns.iter().position(|c| c.id == "amount");
                 let basic = p.columns.iter().position(|c| c.id == "basic");
-                let (Some(a), Some(b)) = (amount, basic) else { continue };
+                let (Some(a), Some(b)) = (amount, basic) else {
+                    continue;
+                };
                 for r in &p.rows {
                     if !matches!(r.key, RowKey::Econ(_) | RowKey::Group(_)) {
                         continue;
                     }
-                    let (Some(ca), Some(cb)) = (r.cells.get(a), r.cells.get(b)) else { continue };
+                    let (Some(ca), Some(cb)) = (r.cells.get(a), r.cells.get(b)) else {
+                        continue;
+                    };
                     if cb.raw() > ca.raw() {
                         let proto = cb.value.unwrap_or(Num::Money(juesuan_model::Money::ZERO));
                         out.push(
@@ -400,16 +478,21 @@ impl Rule for Negative {
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
         let mut out = Vec::new();
         for r in ctx.tables.all_cells() {
-            let Some(v) = ctx.tables.cell(&r).and_then(|c| c.value) else { continue };
+            let Some(v) = ctx.tables.cell(&r).and_then(|c| c.value) else {
+                continue;
+            };
             if v.raw() < 0 {
                 let (table, row, col) = ctx.tables.describe(&r);
-                out.push(Finding::new(
-                    NEG.id,
-                    Severity::Warning,
-                    ctx.at(&r),
-                    format!("{table} {row} / {col}：{} 为负数", v.display()),
-                    "核对是否录入错误；确属负数的，在情况说明中解释原因。",
-                ).quote("≥ 0", v.display()));
+                out.push(
+                    Finding::new(
+                        NEG.id,
+                        Severity::Warning,
+                        ctx.at(&r),
+                        format!("{table} {row} / {col}：{} 为负数", v.display()),
+                        "核对是否录入错误；确属负数的，在情况说明中解释原因。",
+                    )
+                    .quote("≥ 0", v.display()),
+                );
             }
         }
         out

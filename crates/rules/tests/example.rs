@@ -12,5 +12,9 @@ fn example_has_no_error_or_warning() {
     for f in &findings {
         eprintln!("{:?} {} {} | {}", f.severity, f.rule, f.location, f.message);
     }
-    assert!(findings.iter().all(|f| f.severity == Severity::Info), "{} findings", findings.len());
+    assert!(
+        findings.iter().all(|f| f.severity == Severity::Info),
+        "{} findings",
+        findings.len()
+    );
 }

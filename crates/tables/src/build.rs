@@ -3,8 +3,8 @@
 
 use crate::figures::Figures;
 use juesuan_model::{
-    Cell, CellRef, Column, EconomicCode, FnLevel, FunctionalCode, Key, Measure,
-    Panel, RelFamily, Relation, Report, Row, RowKey, RowKind, Table, TableSet,
+    Cell, CellRef, Column, EconomicCode, FnLevel, FunctionalCode, Key, Measure, Panel, RelFamily,
+    Relation, Report, Row, RowKey, RowKind, Table, TableSet,
 };
 use juesuan_profile::{ColumnDef, Layout, PanelDef, Profile, RowBinding};
 use std::collections::BTreeMap;
@@ -32,11 +32,21 @@ pub fn economic_name(report: &Report, profile: &Profile, code: &EconomicCode) ->
 }
 
 fn columns(defs: &[ColumnDef]) -> Vec<Column> {
-    defs.iter().map(|c| Column { id: c.id.clone(), label: c.label.clone(), number: c.number }).collect()
+    defs.iter()
+        .map(|c| Column {
+            id: c.id.clone(),
+            label: c.label.clone(),
+            number: c.number,
+        })
+        .collect()
 }
 
 fn cell(fig: &Figures, key: Option<Key>) -> Cell {
-    Cell { value: key.as_ref().map(|k| fig.get(k)), key, ..Cell::default() }
+    Cell {
+        value: key.as_ref().map(|k| fig.get(k)),
+        key,
+        ..Cell::default()
+    }
 }
 
 /// Builds every table of the profile.
@@ -45,13 +55,19 @@ pub fn build(report: &Report, profile: &Profile, fig: &Figures) -> TableSet {
     for (ti, def) in profile.tables.iter().enumerate() {
         let (panels, relations) = match &def.layout {
             Layout::Panels { panels, equal, .. } => panels_table(ti, panels, equal, fig),
-            Layout::Functional { columns: cols, row_equal } => {
-                functional_table(ti, report, profile, cols, row_equal.as_ref(), fig)
-            }
-            Layout::Economic { columns: cols, groups, .. } => {
-                economic_table(ti, report, profile, cols, groups, fig)
-            }
-            Layout::Grid { columns: cols, rows } => grid_table(ti, cols, rows, fig),
+            Layout::Functional {
+                columns: cols,
+                row_equal,
+            } => functional_table(ti, report, profile, cols, row_equal.as_ref(), fig),
+            Layout::Economic {
+                columns: cols,
+                groups,
+                ..
+            } => economic_table(ti, report, profile, cols, groups, fig),
+            Layout::Grid {
+                columns: cols,
+                rows,
+            } => grid_table(ti, cols, rows, fig),
         };
         let mut table = Table {
             id: def.id.clone(),
@@ -72,7 +88,11 @@ pub fn build(report: &Report, profile: &Profile, fig: &Figures) -> TableSet {
 
 /// Column-sum relations (`sum_of`) for one row of a panel.
 fn column_sums(ti: usize, pi: usize, ri: usize, cols: &[ColumnDef], out: &mut Vec<Relation>) {
-    let index: BTreeMap<&str, usize> = cols.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
     for (ci, c) in cols.iter().enumerate() {
         if c.sum_of.is_empty() {
             continue;
@@ -81,11 +101,21 @@ fn column_sums(ti: usize, pi: usize, ri: usize, cols: &[ColumnDef], out: &mut Ve
             .sum_of
             .iter()
             .filter_map(|id| index.get(id.as_str()))
-            .map(|&col| CellRef { table: ti, panel: pi, row: ri, col })
+            .map(|&col| CellRef {
+                table: ti,
+                panel: pi,
+                row: ri,
+                col,
+            })
             .collect();
         out.push(Relation::Sum {
             family: RelFamily::ColumnSum,
-            total: CellRef { table: ti, panel: pi, row: ri, col: ci },
+            total: CellRef {
+                table: ti,
+                panel: pi,
+                row: ri,
+                col: ci,
+            },
             parts,
         });
     }
@@ -108,14 +138,28 @@ fn panels_table(
                 at.insert(n, (pi, ri));
             }
             if r.heading.is_some() {
-                rows.push(Row { key: RowKey::Single, label: r.label.clone(), line: None, kind: RowKind::Heading, cells: Vec::new() });
+                rows.push(Row {
+                    key: RowKey::Single,
+                    label: r.label.clone(),
+                    line: None,
+                    kind: RowKind::Heading,
+                    cells: Vec::new(),
+                });
                 continue;
             }
             let keys: Vec<Option<Key>> = match &r.binding {
                 RowBinding::Key(k) => vec![Some(k.clone())],
                 RowBinding::Keys(ks) => ks.clone(),
-                RowBinding::Class(c) => p.columns.iter().map(|col| col.measure.map(|m| Key::func(m, c))).collect(),
-                RowBinding::All => p.columns.iter().map(|col| col.measure.map(Key::all)).collect(),
+                RowBinding::Class(c) => p
+                    .columns
+                    .iter()
+                    .map(|col| col.measure.map(|m| Key::func(m, c)))
+                    .collect(),
+                RowBinding::All => p
+                    .columns
+                    .iter()
+                    .map(|col| col.measure.map(Key::all))
+                    .collect(),
                 RowBinding::None => vec![None; p.columns.len()],
             };
             let cells: Vec<Cell> = keys.into_iter().map(|k| cell(fig, k)).collect();
@@ -128,15 +172,32 @@ fn panels_table(
             };
             if r.blank {
                 for col in 0..cells.len() {
-                    relations.push(Relation::Blank { cell: CellRef { table: ti, panel: pi, row: ri, col } });
+                    relations.push(Relation::Blank {
+                        cell: CellRef {
+                            table: ti,
+                            panel: pi,
+                            row: ri,
+                            col,
+                        },
+                    });
                 }
             } else {
                 column_sums(ti, pi, ri, &p.columns, &mut relations);
             }
             let key = r.line.map_or(RowKey::Single, RowKey::Line);
-            rows.push(Row { key, label: r.label.clone(), line: r.line, kind, cells });
+            rows.push(Row {
+                key,
+                label: r.label.clone(),
+                line: r.line,
+                kind,
+                cells,
+            });
         }
-        panels.push(Panel { name: p.name.clone(), columns: columns(&p.columns), rows });
+        panels.push(Panel {
+            name: p.name.clone(),
+            columns: columns(&p.columns),
+            rows,
+        });
     }
     // Declared row sums.
     for (pi, p) in defs.iter().enumerate() {
@@ -149,11 +210,21 @@ fn panels_table(
                     .sum
                     .iter()
                     .filter_map(|n| at.get(n))
-                    .map(|&(ppi, pri)| CellRef { table: ti, panel: ppi, row: pri, col })
+                    .map(|&(ppi, pri)| CellRef {
+                        table: ti,
+                        panel: ppi,
+                        row: pri,
+                        col,
+                    })
                     .collect();
                 relations.push(Relation::Sum {
                     family: RelFamily::RowSum,
-                    total: CellRef { table: ti, panel: pi, row: ri, col },
+                    total: CellRef {
+                        table: ti,
+                        panel: pi,
+                        row: ri,
+                        col,
+                    },
                     parts,
                 });
             }
@@ -166,7 +237,12 @@ fn panels_table(
             None => 0,
             Some(id) => defs[pi].columns.iter().position(|c| &c.id == id)?,
         };
-        Some(CellRef { table: ti, panel: pi, row: ri, col })
+        Some(CellRef {
+            table: ti,
+            panel: pi,
+            row: ri,
+            col,
+        })
     };
     for e in equal {
         relations.push(Relation::Equal {
@@ -200,15 +276,41 @@ pub fn hierarchy_relations(
         for (parent, kids) in &children {
             out.push(Relation::Sum {
                 family: RelFamily::Hierarchy,
-                total: CellRef { table: ti, panel: pi, row: *parent, col },
-                parts: kids.iter().map(|&row| CellRef { table: ti, panel: pi, row, col }).collect(),
+                total: CellRef {
+                    table: ti,
+                    panel: pi,
+                    row: *parent,
+                    col,
+                },
+                parts: kids
+                    .iter()
+                    .map(|&row| CellRef {
+                        table: ti,
+                        panel: pi,
+                        row,
+                        col,
+                    })
+                    .collect(),
             });
         }
         if let Some(t) = total {
             out.push(Relation::Sum {
                 family: RelFamily::RowSum,
-                total: CellRef { table: ti, panel: pi, row: t, col },
-                parts: tops.iter().map(|&row| CellRef { table: ti, panel: pi, row, col }).collect(),
+                total: CellRef {
+                    table: ti,
+                    panel: pi,
+                    row: t,
+                    col,
+                },
+                parts: tops
+                    .iter()
+                    .map(|&row| CellRef {
+                        table: ti,
+                        panel: pi,
+                        row,
+                        col,
+                    })
+                    .collect(),
             });
         }
     }
@@ -246,17 +348,30 @@ pub fn functional_relations(
         .map(|(i, _)| i)
         .collect();
     hierarchy_relations(ti, 0, cols.len(), &parent_of, total, &tops, &mut out);
-    let cindex: BTreeMap<&str, usize> = cols.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+    let cindex: BTreeMap<&str, usize> = cols
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i))
+        .collect();
     for ri in 0..rows.len() {
         column_sums(ti, 0, ri, cols, &mut out);
         if let Some((l, r)) = row_equal {
             let refs = |ids: &[String]| -> Vec<CellRef> {
                 ids.iter()
                     .filter_map(|id| cindex.get(id.as_str()))
-                    .map(|&col| CellRef { table: ti, panel: 0, row: ri, col })
+                    .map(|&col| CellRef {
+                        table: ti,
+                        panel: 0,
+                        row: ri,
+                        col,
+                    })
                     .collect()
             };
-            out.push(Relation::Equal { family: RelFamily::Balance, left: refs(l), right: refs(r) });
+            out.push(Relation::Equal {
+                family: RelFamily::Balance,
+                left: refs(l),
+                right: refs(r),
+            });
         }
     }
     out
@@ -276,7 +391,10 @@ fn functional_table(
         label: "合计".to_string(),
         line: None,
         kind: RowKind::Total,
-        cells: measures.iter().map(|m| cell(fig, Some(Key::all(*m)))).collect(),
+        cells: measures
+            .iter()
+            .map(|m| cell(fig, Some(Key::all(*m))))
+            .collect(),
     }];
     for code in &fig.functional_codes {
         let keys: Vec<Key> = measures.iter().map(|m| Key::func(*m, code)).collect();
@@ -297,7 +415,14 @@ fn functional_table(
         });
     }
     let relations = functional_relations(ti, &rows, cols, row_equal);
-    (vec![Panel { name: None, columns: columns(cols), rows }], relations)
+    (
+        vec![Panel {
+            name: None,
+            columns: columns(cols),
+            rows,
+        }],
+        relations,
+    )
 }
 
 fn economic_table(
@@ -308,10 +433,19 @@ fn economic_table(
     groups: &[juesuan_profile::GroupDef],
     fig: &Figures,
 ) -> (Vec<Panel>, Vec<Relation>) {
-    let group_of = |c: &EconomicCode| groups.iter().find(|g| g.classes.contains(&c.class())).map(|g| g.group);
+    let group_of = |c: &EconomicCode| {
+        groups
+            .iter()
+            .find(|g| g.classes.contains(&c.class()))
+            .map(|g| g.group)
+    };
     let mut rows = Vec::new();
     let mut relations = Vec::new();
-    let codes: Vec<&EconomicCode> = profile.economic_catalog.codes().filter(|c| group_of(c).is_some()).collect();
+    let codes: Vec<&EconomicCode> = profile
+        .economic_catalog
+        .codes()
+        .filter(|c| group_of(c).is_some())
+        .collect();
     for code in &codes {
         let cells = cols
             .iter()
@@ -329,7 +463,11 @@ fn economic_table(
             key: RowKey::Econ((*code).clone()),
             label: economic_name(report, profile, code),
             line: None,
-            kind: if code.is_class() { RowKind::Class } else { RowKind::Item },
+            kind: if code.is_class() {
+                RowKind::Class
+            } else {
+                RowKind::Item
+            },
             cells,
         });
     }
@@ -339,7 +477,10 @@ fn economic_table(
             label: g.total_label.clone(),
             line: None,
             kind: RowKind::Total,
-            cells: cols.iter().map(|c| cell(fig, c.measure.map(|m| Key::group(m, g.group)))).collect(),
+            cells: cols
+                .iter()
+                .map(|c| cell(fig, c.measure.map(|m| Key::group(m, g.group))))
+                .collect(),
         });
     }
     // 类 = Σ款; group total = Σ its classes.
@@ -361,23 +502,54 @@ fn economic_table(
     hierarchy_relations(ti, 0, cols.len(), &parent_of, None, &[], &mut relations);
     for (gi, g) in groups.iter().enumerate() {
         let total_row = codes.len() + gi;
-        let classes: Vec<usize> = g.classes.iter().filter_map(|c| index.get(c.as_str()).copied()).collect();
+        let classes: Vec<usize> = g
+            .classes
+            .iter()
+            .filter_map(|c| index.get(c.as_str()).copied())
+            .collect();
         for col in 0..cols.len() {
             relations.push(Relation::Sum {
                 family: RelFamily::Group,
-                total: CellRef { table: ti, panel: 0, row: total_row, col },
-                parts: classes.iter().map(|&row| CellRef { table: ti, panel: 0, row, col }).collect(),
+                total: CellRef {
+                    table: ti,
+                    panel: 0,
+                    row: total_row,
+                    col,
+                },
+                parts: classes
+                    .iter()
+                    .map(|&row| CellRef {
+                        table: ti,
+                        panel: 0,
+                        row,
+                        col,
+                    })
+                    .collect(),
             });
         }
     }
     for (ri, r) in rows.iter().enumerate() {
         for (col, c) in r.cells.iter().enumerate() {
             if c.not_applicable {
-                relations.push(Relation::Blank { cell: CellRef { table: ti, panel: 0, row: ri, col } });
+                relations.push(Relation::Blank {
+                    cell: CellRef {
+                        table: ti,
+                        panel: 0,
+                        row: ri,
+                        col,
+                    },
+                });
             }
         }
     }
-    (vec![Panel { name: None, columns: columns(cols), rows }], relations)
+    (
+        vec![Panel {
+            name: None,
+            columns: columns(cols),
+            rows,
+        }],
+        relations,
+    )
 }
 
 fn grid_table(
@@ -398,5 +570,12 @@ fn grid_table(
         });
         column_sums(ti, 0, ri, cols, &mut relations);
     }
-    (vec![Panel { name: None, columns: columns(cols), rows }], relations)
+    (
+        vec![Panel {
+            name: None,
+            columns: columns(cols),
+            rows,
+        }],
+        relations,
+    )
 }

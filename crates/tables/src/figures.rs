@@ -18,7 +18,10 @@ pub struct Figures {
 impl Figures {
     /// The figure of a key; zero of the measure's kind when absent.
     pub fn get(&self, key: &Key) -> Num {
-        self.map.get(key).copied().unwrap_or_else(|| Num::zero(key.measure.kind()))
+        self.map
+            .get(key)
+            .copied()
+            .unwrap_or_else(|| Num::zero(key.measure.kind()))
     }
 
     /// The figure of a key if it was derived or given.
@@ -51,11 +54,44 @@ impl Figures {
 /// the order they must be computed. Used for this year's figures and, by the
 /// narrative, to complete last year's from their parts.
 pub const SCALAR_SUMS: &[(Measure, &[Measure])] = &[
-    (Measure::SgBudgetVehicle, &[Measure::SgBudgetVehiclePurchase, Measure::SgBudgetVehicleRunning]),
-    (Measure::SgBudgetTotal, &[Measure::SgBudgetAbroad, Measure::SgBudgetVehicle, Measure::SgBudgetReception]),
-    (Measure::SgActualVehicle, &[Measure::SgActualVehiclePurchase, Measure::SgActualVehicleRunning]),
-    (Measure::SgActualTotal, &[Measure::SgActualAbroad, Measure::SgActualVehicle, Measure::SgActualReception]),
-    (Measure::ProcTotal, &[Measure::ProcGoods, Measure::ProcWorks, Measure::ProcServices]),
+    (
+        Measure::SgBudgetVehicle,
+        &[
+            Measure::SgBudgetVehiclePurchase,
+            Measure::SgBudgetVehicleRunning,
+        ],
+    ),
+    (
+        Measure::SgBudgetTotal,
+        &[
+            Measure::SgBudgetAbroad,
+            Measure::SgBudgetVehicle,
+            Measure::SgBudgetReception,
+        ],
+    ),
+    (
+        Measure::SgActualVehicle,
+        &[
+            Measure::SgActualVehiclePurchase,
+            Measure::SgActualVehicleRunning,
+        ],
+    ),
+    (
+        Measure::SgActualTotal,
+        &[
+            Measure::SgActualAbroad,
+            Measure::SgActualVehicle,
+            Measure::SgActualReception,
+        ],
+    ),
+    (
+        Measure::ProcTotal,
+        &[
+            Measure::ProcGoods,
+            Measure::ProcWorks,
+            Measure::ProcServices,
+        ],
+    ),
     (Measure::OrcTotal, &[Measure::OrcAdmin, Measure::OrcCivil]),
     (
         Measure::VehTotal,
@@ -98,16 +134,41 @@ const ITEM_SUMS: &[(Measure, &[Measure])] = &[
     (Measure::GpbTotal, &[Measure::GpbBasic, Measure::GpbProject]),
     (Measure::GfTotal, &[Measure::GfBasic, Measure::GfProject]),
     (Measure::SocTotal, &[Measure::SocBasic, Measure::SocProject]),
-    (Measure::ExpBasic, &[Measure::GpbBasic, Measure::GfBasic, Measure::SocBasic, Measure::NfBasic]),
-    (Measure::ExpProject, &[Measure::GpbProject, Measure::GfProject, Measure::SocProject, Measure::NfProject]),
+    (
+        Measure::ExpBasic,
+        &[
+            Measure::GpbBasic,
+            Measure::GfBasic,
+            Measure::SocBasic,
+            Measure::NfBasic,
+        ],
+    ),
+    (
+        Measure::ExpProject,
+        &[
+            Measure::GpbProject,
+            Measure::GfProject,
+            Measure::SocProject,
+            Measure::NfProject,
+        ],
+    ),
     (Measure::ExpUpper, &[Measure::NfUpper]),
     (Measure::ExpOperating, &[Measure::NfOperating]),
     (Measure::ExpSubsidiary, &[Measure::NfSubsidiary]),
     (
         Measure::ExpTotal,
-        &[Measure::ExpBasic, Measure::ExpProject, Measure::ExpUpper, Measure::ExpOperating, Measure::ExpSubsidiary],
+        &[
+            Measure::ExpBasic,
+            Measure::ExpProject,
+            Measure::ExpUpper,
+            Measure::ExpOperating,
+            Measure::ExpSubsidiary,
+        ],
     ),
-    (Measure::FiscalTotal, &[Measure::GpbTotal, Measure::GfTotal, Measure::SocTotal]),
+    (
+        Measure::FiscalTotal,
+        &[Measure::GpbTotal, Measure::GfTotal, Measure::SocTotal],
+    ),
 ];
 
 /// Economic groups of a profile: which classes make 人员经费 and 公用经费.
@@ -116,9 +177,12 @@ pub fn economic_groups(profile: &Profile) -> Vec<(EconGroup, Vec<EconomicCode>)>
         .tables
         .iter()
         .find_map(|t| match &t.layout {
-            Layout::Economic { groups, .. } => {
-                Some(groups.iter().map(|g| (g.group, g.classes.clone())).collect())
-            }
+            Layout::Economic { groups, .. } => Some(
+                groups
+                    .iter()
+                    .map(|g| (g.group, g.classes.clone()))
+                    .collect(),
+            ),
             _ => None,
         })
         .unwrap_or_default()
@@ -130,13 +194,19 @@ pub fn derive(report: &Report, profile: &Profile) -> Figures {
     let facts = &report.facts;
 
     // Functional: leaf facts and per-item sums, then aggregated to 款, 类 and 合计.
-    let fn_measures: Vec<Measure> =
-        Measure::ALL.iter().copied().filter(|m| m.domain() == Domain::Functional).collect();
+    let fn_measures: Vec<Measure> = Measure::ALL
+        .iter()
+        .copied()
+        .filter(|m| m.domain() == Domain::Functional)
+        .collect();
     let mut totals: BTreeMap<(Measure, Scope), Money> = BTreeMap::new();
     for (code, values) in &facts.functional {
         let mut item: BTreeMap<Measure, Money> = values.clone();
         for (m, parts) in ITEM_SUMS {
-            let s: Money = parts.iter().map(|p| item.get(p).copied().unwrap_or_default()).sum();
+            let s: Money = parts
+                .iter()
+                .map(|p| item.get(p).copied().unwrap_or_default())
+                .sum();
             item.insert(*m, s);
         }
         for anc in code.lineage() {
@@ -144,7 +214,12 @@ pub fn derive(report: &Report, profile: &Profile) -> Figures {
         }
         for m in &fn_measures {
             let v = item.get(m).copied().unwrap_or_default();
-            for scope in code.lineage().into_iter().map(Scope::Fn).chain([Scope::All]) {
+            for scope in code
+                .lineage()
+                .into_iter()
+                .map(Scope::Fn)
+                .chain([Scope::All])
+            {
                 *totals.entry((*m, scope)).or_default() += v;
             }
         }
@@ -161,7 +236,10 @@ pub fn derive(report: &Report, profile: &Profile) -> Figures {
     let groups = economic_groups(profile);
     let mut class_sum: BTreeMap<(Measure, EconomicCode), Money> = BTreeMap::new();
     for (code, e) in &facts.economic {
-        for (m, v) in [(Measure::EconAmount, e.amount), (Measure::EconBasic, e.basic)] {
+        for (m, v) in [
+            (Measure::EconAmount, e.amount),
+            (Measure::EconBasic, e.basic),
+        ] {
             fig.set(Key::econ(m, code), Num::Money(v));
             *class_sum.entry((m, code.class())).or_default() += v;
         }
@@ -172,7 +250,10 @@ pub fn derive(report: &Report, profile: &Profile) -> Figures {
     for m in [Measure::EconAmount, Measure::EconBasic] {
         let mut all = Money::ZERO;
         for (g, classes) in &groups {
-            let v: Money = classes.iter().map(|c| class_sum.get(&(m, c.clone())).copied().unwrap_or_default()).sum();
+            let v: Money = classes
+                .iter()
+                .map(|c| class_sum.get(&(m, c.clone())).copied().unwrap_or_default())
+                .sum();
             fig.set(Key::group(m, *g), Num::Money(v));
             all += v;
         }
@@ -197,7 +278,10 @@ pub fn derive(report: &Report, profile: &Profile) -> Figures {
     }
     for (total, parts) in SCALAR_SUMS {
         let zero = Num::zero(total.kind());
-        let v = parts.iter().map(|p| fig.get(&Key::all(*p)).raw()).fold(0_i64, i64::saturating_add);
+        let v = parts
+            .iter()
+            .map(|p| fig.get(&Key::all(*p)).raw())
+            .fold(0_i64, i64::saturating_add);
         fig.set(Key::all(*total), zero.with_raw(v));
     }
 
@@ -213,26 +297,43 @@ pub fn derive(report: &Report, profile: &Profile) -> Figures {
     let gf_out = s(&fig, Measure::GfCarryOut);
     put(&mut fig, Measure::FbalOutGf, gf_out);
     for (total, parts) in [
-        (Measure::FbalInTotal, [Measure::FbalInGpb, Measure::FbalInGf, Measure::FbalInSoc]),
-        (Measure::FbalOutTotal, [Measure::FbalOutGpb, Measure::FbalOutGf, Measure::FbalOutSoc]),
-        (Measure::FiscalIncome, [Measure::IncGpbFund, Measure::IncGfFund, Measure::IncSocFund]),
+        (
+            Measure::FbalInTotal,
+            [Measure::FbalInGpb, Measure::FbalInGf, Measure::FbalInSoc],
+        ),
+        (
+            Measure::FbalOutTotal,
+            [Measure::FbalOutGpb, Measure::FbalOutGf, Measure::FbalOutSoc],
+        ),
+        (
+            Measure::FiscalIncome,
+            [Measure::IncGpbFund, Measure::IncGfFund, Measure::IncSocFund],
+        ),
     ] {
         let v = parts.iter().map(|p| s(&fig, *p)).sum();
         put(&mut fig, total, v);
     }
     for (total, parts) in [
-        (Measure::FiscalIncomeGrand, [Measure::FiscalIncome, Measure::FbalInTotal]),
+        (
+            Measure::FiscalIncomeGrand,
+            [Measure::FiscalIncome, Measure::FbalInTotal],
+        ),
         (Measure::GpbGrand, [Measure::GpbTotal, Measure::FbalOutGpb]),
         (Measure::GfGrand, [Measure::GfTotal, Measure::FbalOutGf]),
         (Measure::SocGrand, [Measure::SocTotal, Measure::FbalOutSoc]),
-        (Measure::FiscalGrand, [Measure::FiscalTotal, Measure::FbalOutTotal]),
+        (
+            Measure::FiscalGrand,
+            [Measure::FiscalTotal, Measure::FbalOutTotal],
+        ),
     ] {
         let v = parts.iter().map(|p| s(&fig, *p)).sum();
         put(&mut fig, total, v);
     }
-    let income_grand = s(&fig, Measure::IncTotal) + s(&fig, Measure::NonfiscalUsed) + s(&fig, Measure::CarryIn);
+    let income_grand =
+        s(&fig, Measure::IncTotal) + s(&fig, Measure::NonfiscalUsed) + s(&fig, Measure::CarryIn);
     put(&mut fig, Measure::IncomeGrand, income_grand);
-    let exp_grand = s(&fig, Measure::ExpTotal) + s(&fig, Measure::Distribution) + s(&fig, Measure::CarryOut);
+    let exp_grand =
+        s(&fig, Measure::ExpTotal) + s(&fig, Measure::Distribution) + s(&fig, Measure::CarryOut);
     put(&mut fig, Measure::ExpGrand, exp_grand);
     for m in Measure::ALL.iter().filter(|m| m.domain() == Domain::Scalar) {
         if fig.get_opt(&Key::all(*m)).is_none() {
@@ -250,9 +351,15 @@ pub fn complete_scalar_sums(map: &mut BTreeMap<Key, Num>) {
         if map.contains_key(&key) {
             continue;
         }
-        let vals: Option<Vec<Num>> = parts.iter().map(|p| map.get(&Key::all(*p)).copied()).collect();
+        let vals: Option<Vec<Num>> = parts
+            .iter()
+            .map(|p| map.get(&Key::all(*p)).copied())
+            .collect();
         if let Some(vals) = vals {
-            let raw = vals.iter().map(|v| v.raw()).fold(0_i64, i64::saturating_add);
+            let raw = vals
+                .iter()
+                .map(|v| v.raw())
+                .fold(0_i64, i64::saturating_add);
             map.insert(key, Num::zero(total.kind()).with_raw(raw));
         }
     }

@@ -9,7 +9,9 @@ mod build;
 mod figures;
 
 pub use build::{build, economic_name, functional_name, functional_relations, hierarchy_relations};
-pub use figures::{Figures, SANGONG_ECON, SCALAR_SUMS, complete_scalar_sums, derive, economic_groups};
+pub use figures::{
+    Figures, SANGONG_ECON, SCALAR_SUMS, complete_scalar_sums, derive, economic_groups,
+};
 
 use juesuan_model::{CellRef, Key, Num, Report, TableSet};
 use juesuan_profile::Profile;
@@ -33,12 +35,18 @@ pub fn derive_all(report: &Report, profile: &Profile) -> Derived {
 
 /// The figures a table set states, by key, with the first cell stating each; and
 /// every further cell that states the same key (for cross-table comparison).
-pub fn read_figures(tables: &TableSet) -> (BTreeMap<Key, (Num, CellRef)>, Vec<(Key, CellRef, CellRef)>) {
+pub fn read_figures(
+    tables: &TableSet,
+) -> (BTreeMap<Key, (Num, CellRef)>, Vec<(Key, CellRef, CellRef)>) {
     let mut first: BTreeMap<Key, (Num, CellRef)> = BTreeMap::new();
     let mut again = Vec::new();
     for r in tables.all_cells() {
-        let Some(cell) = tables.cell(&r) else { continue };
-        let (Some(key), false) = (&cell.key, cell.not_applicable) else { continue };
+        let Some(cell) = tables.cell(&r) else {
+            continue;
+        };
+        let (Some(key), false) = (&cell.key, cell.not_applicable) else {
+            continue;
+        };
         let value = cell.value.unwrap_or_else(|| Num::zero(key.measure.kind()));
         match first.get(key) {
             Some((_, f)) => again.push((key.clone(), *f, r)),
