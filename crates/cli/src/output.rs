@@ -33,8 +33,8 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
     for (name, bytes) in files {
         let target = dir.join(name);
         let temp = dir.join(format!(".{name}.juesuan-tmp"));
-        if let Some(parent) = target.parent() {
-            if let Err(e) = std::fs::create_dir_all(parent) {
+        if let Some(parent) = target.parent()
+            && let Err(e) = std::fs::create_dir_all(parent) {
                 cleanup(&temps);
                 return Err(format!(
                     "无法创建目录 {}：{}",
@@ -42,7 +42,6 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
                     io_message(&e)
                 ));
             }
-        }
         if let Err(e) = std::fs::write(&temp, bytes) {
             let _ = std::fs::remove_file(&temp);
             cleanup(&temps);

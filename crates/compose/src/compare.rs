@@ -91,7 +91,7 @@ fn is_section_heading(line: &str, id: &str, title: &str) -> bool {
 /// headings: "一、…说明一、…说明"), the text once.
 fn undouble(line: &str) -> &str {
     let n = line.chars().count();
-    if n % 2 == 0 && n > 0 {
+    if n.is_multiple_of(2) && n > 0 {
         let mid = line
             .char_indices()
             .nth(n / 2)
@@ -177,12 +177,11 @@ fn similarity(a: &str, b: &str) -> Overlap {
     }
     let mut common = 0_i64;
     for c in b.chars() {
-        if let Some(n) = counts.get_mut(&c) {
-            if *n > 0 {
+        if let Some(n) = counts.get_mut(&c)
+            && *n > 0 {
                 *n -= 1;
                 common += 1;
             }
-        }
     }
     let longest = i64::try_from(a.chars().count().max(b.chars().count()))
         .unwrap_or(1)
@@ -232,16 +231,14 @@ pub fn align(ours: &[String], theirs: &[String]) -> Vec<(Option<usize>, Option<u
     let (mut i, mut j) = (n, m);
     let mut out = Vec::new();
     while i > 0 || j > 0 {
-        if i > 0 && j > 0 {
-            if let Some(c) = pair_cost(i - 1, j - 1) {
-                if cost[i][j] == cost[i - 1][j - 1] + c {
+        if i > 0 && j > 0
+            && let Some(c) = pair_cost(i - 1, j - 1)
+                && cost[i][j] == cost[i - 1][j - 1] + c {
                     out.push((Some(i - 1), Some(j - 1)));
                     i -= 1;
                     j -= 1;
                     continue;
                 }
-            }
-        }
         if i > 0 && cost[i][j] == cost[i - 1][j] + 1000 {
             out.push((Some(i - 1), None));
             i -= 1;

@@ -49,7 +49,7 @@ pub enum Block {
         text: String,
     },
     /// A table.
-    Table(TableView),
+    Table(Box<TableView>),
     /// A place kept for content another module provides.
     Placeholder {
         /// What will be here.

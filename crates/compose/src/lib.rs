@@ -72,7 +72,7 @@ pub fn compose(
                 .filter_map(|t| {
                     profile
                         .table(&t.id)
-                        .map(|def| Block::Table(view(t, def, report)))
+                        .map(|def| Block::Table(Box::new(view(t, def, report))))
                 })
                 .collect(),
             "glossary" => profile

@@ -7,7 +7,7 @@ pub fn chinese(n: u32) -> String {
         0..=9 => D[n as usize].to_string(),
         10..=19 => format!(
             "十{}",
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 ""
             } else {
                 D[(n % 10) as usize]
@@ -16,7 +16,7 @@ pub fn chinese(n: u32) -> String {
         20..=99 => format!(
             "{}十{}",
             D[(n / 10) as usize],
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 ""
             } else {
                 D[(n % 10) as usize]

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout, clippy::print_stderr, reason = "test code: a failed unwrap is a failed test")]
 //! Prints the narrative and its differences from the seed (debug aid; run with --nocapture).
 
 use std::path::PathBuf;

@@ -125,11 +125,12 @@ const ECON_BASIC: &[&str] = &[
     "基本支出",
 ];
 
-/// Reads a CSV file into (line, header → cell) rows; the header map keeps column order.
-fn read_rows(
-    path: &Path,
-    shown: &str,
-) -> Result<(Vec<String>, Vec<(usize, Vec<String>)>), InputErrors> {
+/// A CSV file: trimmed headers and non-blank rows with their line numbers.
+type CsvRows = (Vec<String>, Vec<(usize, Vec<String>)>);
+
+/// Reads a CSV file into its headers and (line, cells) rows, cells trimmed and
+/// padded to the header width.
+fn read_rows(path: &Path, shown: &str) -> Result<CsvRows, InputErrors> {
     let bytes = std::fs::read(path)
         .map_err(|e| InputError::at(SourceRef::file(shown), format!("无法读取文件：{e}")))?;
     let text = match String::from_utf8(bytes) {

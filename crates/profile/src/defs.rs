@@ -48,11 +48,10 @@ impl Profile {
         for t in &self.tables {
             if let Layout::Panels { panels, .. } = &t.layout {
                 for r in panels.iter().flat_map(|p| &p.rows) {
-                    if let RowBinding::Class(c) = &r.binding {
-                        if !out.contains(c) {
+                    if let RowBinding::Class(c) = &r.binding
+                        && !out.contains(c) {
                             out.push(c.clone());
                         }
-                    }
                 }
             }
         }

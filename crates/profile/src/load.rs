@@ -472,15 +472,14 @@ fn check_columns(table: &str, cols: &[ColumnDef]) -> Result<(), String> {
                 ));
             }
         }
-        if let Some(m) = c.measure {
-            if m.domain() == Domain::Scalar {
+        if let Some(m) = c.measure
+            && m.domain() == Domain::Scalar {
                 return Err(format!(
                     "表 {table} 栏目 {}：度量 {} 不能按行展开",
                     c.id,
                     m.name()
                 ));
             }
-        }
     }
     Ok(())
 }
@@ -774,11 +773,10 @@ fn check_panels(table: &str, panels: &[PanelDef], equal: &[EqualDef]) -> Result<
     let mut lines: BTreeMap<u32, usize> = BTreeMap::new();
     for (pi, p) in panels.iter().enumerate() {
         for r in &p.rows {
-            if let Some(n) = r.line {
-                if lines.insert(n, pi).is_some() {
+            if let Some(n) = r.line
+                && lines.insert(n, pi).is_some() {
                     return Err(format!("表 {table}：行次 {n} 重复"));
                 }
-            }
         }
     }
     for (pi, p) in panels.iter().enumerate() {

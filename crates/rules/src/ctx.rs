@@ -2,9 +2,9 @@
 //! build it ourselves, not when we audit someone else's), the profile.
 
 use juesuan_model::{CellRef, Key, Location, Num, Report, TableSet};
+use juesuan_tables::{Repeats, StatedFigures};
 use juesuan_profile::Profile;
 use juesuan_tables::{Figures, read_figures};
-use std::collections::BTreeMap;
 
 /// The subject of a check.
 pub struct Ctx<'a> {
@@ -17,9 +17,9 @@ pub struct Ctx<'a> {
     /// Figures derived from the facts, when known.
     pub derived: Option<&'a Figures>,
     /// Figures as the tables state them (first cell per key).
-    pub stated: BTreeMap<Key, (Num, CellRef)>,
+    pub stated: StatedFigures,
     /// Further cells that state a key already stated.
-    pub repeats: Vec<(Key, CellRef, CellRef)>,
+    pub repeats: Repeats,
 }
 
 impl<'a> Ctx<'a> {

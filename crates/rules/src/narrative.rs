@@ -6,7 +6,6 @@ use crate::registry::{Family, Rule, RuleInfo};
 use juesuan_model::{
     Finding, FunctionalCode, Key, Location, Measure, Money, Num, Report, Scope, Severity, SourceRef,
 };
-use juesuan_profile::InputDecl;
 use juesuan_tables::complete_scalar_sums;
 
 /// Where the narrative inputs live (beside report.toml).
@@ -116,21 +115,17 @@ impl Rule for MissingInput {
                 }
             }
         }
-        let decl_sets: [(&str, &[InputDecl], &dyn Fn(&str) -> bool); 3] = [
-            ("texts", &ctx.profile.inputs.texts, &|id| {
-                n.texts.get(id).is_some_and(|t| !t.is_empty())
-            }),
-            ("counts", &ctx.profile.inputs.counts, &|id| {
-                n.counts.contains_key(id)
-            }),
-            ("amounts", &ctx.profile.inputs.amounts, &|id| {
-                n.amounts.contains_key(id)
-            }),
-        ];
-        for (section, decls, present) in decl_sets {
+        let texts: Vec<&String> = n.texts.iter().filter(|(_, t)| !t.is_empty()).map(|(k, _)| k).collect();
+        let counts: Vec<&String> = n.counts.keys().collect();
+        let amounts: Vec<&String> = n.amounts.keys().collect();
+        for (section, decls, present) in [
+            ("texts", &ctx.profile.inputs.texts, texts),
+            ("counts", &ctx.profile.inputs.counts, counts),
+            ("amounts", &ctx.profile.inputs.amounts, amounts),
+        ] {
             for d in decls.iter().filter(|d| !d.optional && d.sum_of.is_empty()) {
                 for id in expand(&d.id, &classes) {
-                    if !present(&id) {
+                    if !present.contains(&&id) {
                         out.push(missing(
                             format!("缺少 [{section}] \"{id}\"（{}）", d.label),
                             "在 narrative.toml 中补填；情况说明中该处暂以“（未填报）”或省略处理。",
@@ -158,12 +153,11 @@ fn class_sum<V>(
     let mut sum = Money::ZERO;
     let mut count = 0;
     for (k, v) in map {
-        if k.measure == measure && matches!(&k.scope, Scope::Fn(c) if c.as_str().len() == 3) {
-            if let Some(v) = money(v) {
+        if k.measure == measure && matches!(&k.scope, Scope::Fn(c) if c.as_str().len() == 3)
+            && let Some(v) = money(v) {
                 sum += v;
                 count += 1;
             }
-        }
     }
     (sum, count)
 }
@@ -217,8 +211,8 @@ impl Rule for BudgetByClass {
             .last_year
             .get(&Key::all(Measure::GpbTotal))
             .and_then(|v| v.money());
-        if let (Some(total), true) = (total, count > 0) {
-            if sum > total {
+        if let (Some(total), true) = (total, count > 0)
+            && sum > total {
                 out.push(
                     Finding::new(
                         BUDGET.id,
@@ -234,7 +228,6 @@ impl Rule for BudgetByClass {
                     .values(Num::Money(total), Num::Money(sum)),
                 );
             }
-        }
         out
     }
 }
@@ -322,8 +315,8 @@ impl Rule for Reception {
         let table = ctx
             .value(&Key::all(Measure::SgActualReception))
             .and_then(Num::money);
-        if let (Some(d), Some(a), Some(t)) = (dom, abr, table) {
-            if d + a != t {
+        if let (Some(d), Some(a), Some(t)) = (dom, abr, table)
+            && d + a != t {
                 out.push(
                     Finding::new(
                         RECEPTION.id,
@@ -336,9 +329,8 @@ impl Rule for Reception {
                     .also(ctx.at_key(&Key::all(Measure::SgActualReception))),
                 );
             }
-        }
-        if let (Some(d), Some(f)) = (dom, fa) {
-            if f > d {
+        if let (Some(d), Some(f)) = (dom, fa)
+            && f > d {
                 out.push(
                     Finding::new(
                         RECEPTION.id,
@@ -350,7 +342,6 @@ impl Rule for Reception {
                     .values(Num::Money(d), Num::Money(f)),
                 );
             }
-        }
         for part in ["domestic", "foreign_affairs", "abroad"] {
             for what in ["batches", "persons"] {
                 let id = format!("sg.reception.{part}.{what}");
@@ -394,8 +385,8 @@ impl Rule for Reception {
                             .get(&format!("sg.reception.foreign_affairs.{what}"))
                             .copied(),
                     );
-                    if let (Some(d), Some(f)) = (d, f) {
-                        if f > d {
+                    if let (Some(d), Some(f)) = (d, f)
+                        && f > d {
                             out.push(Finding::new(
                                 RECEPTION.id,
                                 Severity::Error,
@@ -414,7 +405,6 @@ impl Rule for Reception {
                                 "“其中”是国内接待的一部分，不能更大。",
                             ));
                         }
-                    }
                 }
             }
         }
@@ -445,8 +435,8 @@ impl Rule for Vehicles {
         if let (Some(held), Some(total)) = (
             n.counts.get("sg.vehicles.held"),
             ctx.value(&Key::all(Measure::VehTotal)),
-        ) {
-            if *held > total.raw() {
+        )
+            && *held > total.raw() {
                 out.push(
                     Finding::new(
                         VEHICLES.id,
@@ -459,7 +449,6 @@ impl Rule for Vehicles {
                     .also(ctx.at_key(&Key::all(Measure::VehTotal))),
                 );
             }
-        }
         for (count_id, measure, thing) in [
             (
                 "sg.vehicles.purchased",

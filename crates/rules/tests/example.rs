@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout, clippy::print_stderr, reason = "test code: a failed unwrap is a failed test")]
 //! The bundled example is consistent: no rule reports an error or a warning.
 
 use juesuan_model::Severity;

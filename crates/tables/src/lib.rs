@@ -33,12 +33,16 @@ pub fn derive_all(report: &Report, profile: &Profile) -> Derived {
     Derived { figures, tables }
 }
 
+/// Figures as tables state them: each key with its value and the first cell stating it.
+pub type StatedFigures = BTreeMap<Key, (Num, CellRef)>;
+
+/// Further cells stating a key already stated: (key, first cell, this cell).
+pub type Repeats = Vec<(Key, CellRef, CellRef)>;
+
 /// The figures a table set states, by key, with the first cell stating each; and
 /// every further cell that states the same key (for cross-table comparison).
-pub fn read_figures(
-    tables: &TableSet,
-) -> (BTreeMap<Key, (Num, CellRef)>, Vec<(Key, CellRef, CellRef)>) {
-    let mut first: BTreeMap<Key, (Num, CellRef)> = BTreeMap::new();
+pub fn read_figures(tables: &TableSet) -> (StatedFigures, Repeats) {
+    let mut first: StatedFigures = BTreeMap::new();
     let mut again = Vec::new();
     for r in tables.all_cells() {
         let Some(cell) = tables.cell(&r) else {
