@@ -46,6 +46,9 @@ enum Command {
         /// 把警告也当作错误（退出码 1）
         #[arg(long)]
         strict: bool,
+        /// 与一份已有的情况说明（文本文件，如已公开报告的全文）逐句比对
+        #[arg(long, value_name = "文件")]
+        narrative: Option<PathBuf>,
     },
     /// 生成决算公开报告
     Build {
@@ -103,8 +106,14 @@ fn summary(l: &Loaded, input: &Path) -> String {
     )
 }
 
-fn check(input: &Path, format: &str, all: bool, strict: bool) -> ExitCode {
-    let loaded = match load(input) {
+fn check(
+    input: &Path,
+    format: &str,
+    all: bool,
+    strict: bool,
+    narrative: Option<&Path>,
+) -> ExitCode {
+    let loaded = match load(input, narrative) {
         Ok(l) => l,
         Err(f) => return fail(f),
     };
@@ -151,7 +160,7 @@ fn build(input: &Path, out: &Path, format: &str, force: bool) -> ExitCode {
     if formats.is_empty() {
         return fail(Failure::Other("没有指定输出格式".to_string()));
     }
-    let loaded = match load(input) {
+    let loaded = match load(input, None) {
         Ok(l) => l,
         Err(f) => return fail(f),
     };
@@ -165,22 +174,19 @@ fn build(input: &Path, out: &Path, format: &str, force: bool) -> ExitCode {
         eprintln!("数据有错误，未生成报告。改正后重试，或加 --force 照样生成。");
         return ExitCode::from(1);
     }
-    let doc = match loaded.document() {
-        Ok(d) => d,
-        Err(f) => return fail(f),
-    };
+    let doc = &loaded.document;
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for f in &formats {
         match *f {
             "html" => files.push((
                 "report.html".to_string(),
-                juesuan_render::html::render(&doc).into_bytes(),
+                juesuan_render::html::render(doc).into_bytes(),
             )),
             "json" => match juesuan_render::json::render(
                 &loaded.report,
                 &loaded.derived.figures,
                 &loaded.derived.tables,
-                &doc,
+                doc,
                 &loaded.findings,
             ) {
                 Ok(s) => files.push(("report.json".to_string(), s.into_bytes())),
@@ -280,7 +286,8 @@ fn main() -> ExitCode {
             format,
             all,
             strict,
-        } => check(&input, &format, all, strict),
+            narrative,
+        } => check(&input, &format, all, strict, narrative.as_deref()),
         Command::Build {
             input,
             output,

@@ -34,14 +34,15 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
         let target = dir.join(name);
         let temp = dir.join(format!(".{name}.juesuan-tmp"));
         if let Some(parent) = target.parent()
-            && let Err(e) = std::fs::create_dir_all(parent) {
-                cleanup(&temps);
-                return Err(format!(
-                    "无法创建目录 {}：{}",
-                    parent.display(),
-                    io_message(&e)
-                ));
-            }
+            && let Err(e) = std::fs::create_dir_all(parent)
+        {
+            cleanup(&temps);
+            return Err(format!(
+                "无法创建目录 {}：{}",
+                parent.display(),
+                io_message(&e)
+            ));
+        }
         if let Err(e) = std::fs::write(&temp, bytes) {
             let _ = std::fs::remove_file(&temp);
             cleanup(&temps);

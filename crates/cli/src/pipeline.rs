@@ -1,13 +1,13 @@
-//! Glue: input → report → figures and tables → findings → document.
+//! Glue: input → report → figures and tables → document → findings.
 
-use juesuan_compose::Document;
+use juesuan_compose::{Block, Document};
 use juesuan_ingest::{InputErrors, read_text_dir};
-use juesuan_model::{Finding, Report};
+use juesuan_model::{Finding, Report, sort_findings};
 use juesuan_profile::Profile;
 use juesuan_tables::{Derived, derive_all};
 use std::path::Path;
 
-/// A report read and checked.
+/// A report read, composed and checked.
 pub struct Loaded {
     /// The input.
     pub report: Report,
@@ -15,6 +15,8 @@ pub struct Loaded {
     pub profile: &'static Profile,
     /// Figures and tables.
     pub derived: Derived,
+    /// The composed document.
+    pub document: Document,
     /// Findings of every rule, sorted.
     pub findings: Vec<Finding>,
 }
@@ -33,28 +35,90 @@ impl From<InputErrors> for Failure {
     }
 }
 
-/// Reads and checks a report.
-pub fn load(input: &Path) -> Result<Loaded, Failure> {
+/// Reads, composes and checks a report; with `narrative`, also compares a stated
+/// 情况说明 (a text file, e.g. last year's or a published report) with ours.
+pub fn load(input: &Path, narrative: Option<&Path>) -> Result<Loaded, Failure> {
     let (report, profile) = read_text_dir(input)?;
     let derived = derive_all(&report, profile);
-    let findings = juesuan_rules::check_all(
+    let document = juesuan_compose::compose(&report, profile, &derived)
+        .map_err(|e| Failure::Other(e.to_string()))?;
+    let mut ctx = juesuan_rules::Ctx::new(
         profile,
         &derived.tables,
         Some(&report),
         Some(&derived.figures),
     );
+    if let Some(path) = narrative {
+        let bytes = std::fs::read(path).map_err(|e| {
+            Failure::Other(format!(
+                "无法读取情况说明文件 {}：{}",
+                path.display(),
+                crate::output::io_message(&e)
+            ))
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Failure::Other(format!(
+                "情况说明文件 {} 不是 UTF-8 编码（可能是 GBK），请转存为 UTF-8",
+                path.display()
+            ))
+        })?;
+        ctx.narrative_diffs = Some(narrative_diffs(&document, profile, &text));
+    }
+    let mut findings = juesuan_rules::run(ctx);
+    sort_findings(&mut findings);
     Ok(Loaded {
         report,
         profile,
         derived,
+        document,
         findings,
     })
 }
 
-impl Loaded {
-    /// Composes the document.
-    pub fn document(&self) -> Result<Document, Failure> {
-        juesuan_compose::compose(&self.report, self.profile, &self.derived)
-            .map_err(|e| Failure::Other(e.to_string()))
-    }
+/// Sentence-by-sentence differences between a stated 情况说明 and ours.
+pub fn narrative_diffs(
+    doc: &Document,
+    profile: &Profile,
+    text: &str,
+) -> Vec<juesuan_compose::Difference> {
+    let ids: Vec<String> = profile
+        .narrative
+        .sections
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    let ours = juesuan_compose::document_sections(doc, &ids);
+    let titles: Vec<(String, String)> = profile
+        .narrative
+        .sections
+        .iter()
+        .map(|s| (s.id.clone(), s.title.clone()))
+        .collect();
+    let headings: Vec<String> = doc
+        .parts
+        .iter()
+        .flat_map(|p| &p.blocks)
+        .filter_map(|b| match b {
+            Block::Heading { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let stop = profile.part("glossary").map_or_else(
+        || "第四部分".to_string(),
+        |p| {
+            p.title
+                .split_whitespace()
+                .next()
+                .unwrap_or("第四部分")
+                .to_string()
+        },
+    );
+    let theirs = juesuan_compose::stated_sections(
+        text,
+        &titles,
+        &headings,
+        std::slice::from_ref(&doc.title),
+        &stop,
+    );
+    juesuan_compose::diff(&ours, &theirs)
 }

@@ -9,7 +9,7 @@
 //! a formatting note ("10.8%" for 10.80%, "4502元" for 4,502.00元); a pair with the
 //! same numbers but other words is a wording difference.
 
-use crate::doc::Block;
+use crate::doc::{Block, Document};
 use crate::narrative::Section;
 use std::collections::BTreeMap;
 
@@ -41,6 +41,33 @@ pub fn sentences(text: &str) -> Vec<String> {
         out.push(cur);
     }
     out
+}
+
+/// The 情况说明 of a composed document as sentence lists, one per section of the
+/// profile (a section starts at each level-2 heading of the `narrative` part).
+pub fn document_sections(doc: &Document, ids: &[String]) -> Vec<SectionText> {
+    let Some(part) = doc.parts.iter().find(|p| p.id == "narrative") else {
+        return Vec::new();
+    };
+    let mut sections: Vec<Section> = Vec::new();
+    for b in &part.blocks {
+        match b {
+            Block::Heading { level: 2, text, .. } => {
+                let id = ids.get(sections.len()).cloned().unwrap_or_default();
+                sections.push(Section {
+                    id,
+                    title: text.clone(),
+                    blocks: Vec::new(),
+                });
+            }
+            other => {
+                if let Some(s) = sections.last_mut() {
+                    s.blocks.push(other.clone());
+                }
+            }
+        }
+    }
+    our_sections(&sections)
 }
 
 /// Our sections as sentence lists; sub-headings are sentences of their own.
@@ -96,8 +123,10 @@ fn undouble(line: &str) -> &str {
             .char_indices()
             .nth(n / 2)
             .map_or(line.len(), |(i, _)| i);
-        if line[..mid] == line[mid..] {
-            return &line[..mid];
+        if let Some((a, b)) = line.split_at_checked(mid)
+            && a == b
+        {
+            return a;
         }
     }
     line
@@ -130,10 +159,10 @@ pub fn stated_sections(
             continue;
         }
         let line = undouble(&line).to_string();
-        let is_page_no = line.starts_with('-')
-            && line.ends_with('-')
-            && line[1..line.len() - 1].chars().all(|c| c.is_ascii_digit())
-            && line.len() > 2;
+        let is_page_no = line
+            .strip_prefix('-')
+            .and_then(|r| r.strip_suffix('-'))
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
         if is_page_no || furniture.iter().any(|f| squeeze(f) == line) {
             continue;
         }
@@ -178,10 +207,11 @@ fn similarity(a: &str, b: &str) -> Overlap {
     let mut common = 0_i64;
     for c in b.chars() {
         if let Some(n) = counts.get_mut(&c)
-            && *n > 0 {
-                *n -= 1;
-                common += 1;
-            }
+            && *n > 0
+        {
+            *n -= 1;
+            common += 1;
+        }
     }
     let longest = i64::try_from(a.chars().count().max(b.chars().count()))
         .unwrap_or(1)
@@ -231,14 +261,16 @@ pub fn align(ours: &[String], theirs: &[String]) -> Vec<(Option<usize>, Option<u
     let (mut i, mut j) = (n, m);
     let mut out = Vec::new();
     while i > 0 || j > 0 {
-        if i > 0 && j > 0
+        if i > 0
+            && j > 0
             && let Some(c) = pair_cost(i - 1, j - 1)
-                && cost[i][j] == cost[i - 1][j - 1] + c {
-                    out.push((Some(i - 1), Some(j - 1)));
-                    i -= 1;
-                    j -= 1;
-                    continue;
-                }
+            && cost[i][j] == cost[i - 1][j - 1] + c
+        {
+            out.push((Some(i - 1), Some(j - 1)));
+            i -= 1;
+            j -= 1;
+            continue;
+        }
         if i > 0 && cost[i][j] == cost[i - 1][j] + 1000 {
             out.push((Some(i - 1), None));
             i -= 1;
@@ -321,6 +353,16 @@ pub enum DiffKind {
         /// Theirs.
         theirs: String,
     },
+    /// Their sentence states numbers ours does not (and all ours are in theirs).
+    ExtraNumber {
+        /// The first such number.
+        theirs: String,
+    },
+    /// Ours states numbers theirs does not (and all theirs are in ours).
+    MissingNumber {
+        /// The first such number.
+        ours: String,
+    },
     /// Same numbers, written with another precision or format.
     Format,
     /// Same numbers, other words.
@@ -361,24 +403,72 @@ fn same_number(ours: &StatedNumber, theirs: &StatedNumber) -> bool {
     matches!((ours.hundredths(), theirs.hundredths()), (Some(a), Some(b)) if a == b)
 }
 
+/// Pairs the numbers of two sentences by longest common subsequence (numbers equal
+/// at the stated precision), returning the unpaired ones of each side in order.
+fn unpaired<'a>(
+    a: &'a [StatedNumber],
+    b: &'a [StatedNumber],
+) -> (Vec<&'a StatedNumber>, Vec<&'a StatedNumber>) {
+    let (n, m) = (a.len(), b.len());
+    let mut l = vec![vec![0_usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            l[i][j] = if same_number(&a[i], &b[j]) {
+                l[i + 1][j + 1] + 1
+            } else {
+                l[i + 1][j].max(l[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let (mut ua, mut ub) = (Vec::new(), Vec::new());
+    while i < n && j < m {
+        if same_number(&a[i], &b[j]) {
+            i += 1;
+            j += 1;
+        } else if l[i + 1][j] >= l[i][j + 1] {
+            ua.push(&a[i]);
+            i += 1;
+        } else {
+            ub.push(&b[j]);
+            j += 1;
+        }
+    }
+    ua.extend(&a[i..]);
+    ub.extend(&b[j..]);
+    (ua, ub)
+}
+
+fn shown(n: Option<&&StatedNumber>) -> String {
+    n.map_or_else(
+        || "（无）".to_string(),
+        |n| format!("{}{}", n.text, if n.percent { "%" } else { "" }),
+    )
+}
+
 /// Classifies a pair of differing sentences.
 pub fn classify(ours: &str, theirs: &str) -> DiffKind {
     let a = numbers(ours);
     let b = numbers(theirs);
-    for (x, y) in a.iter().zip(&b) {
-        if !same_number(x, y) {
+    let (ua, ub) = unpaired(&a, &b);
+    match (ua.is_empty(), ub.is_empty()) {
+        (false, false) => {
             return DiffKind::Number {
-                ours: x.text.clone() + if x.percent { "%" } else { "" },
-                theirs: y.text.clone() + if y.percent { "%" } else { "" },
+                ours: shown(ua.first()),
+                theirs: shown(ub.first()),
             };
         }
-    }
-    if a.len() != b.len() {
-        let (o, t) = (a.get(b.len()), b.get(a.len()));
-        return DiffKind::Number {
-            ours: o.map_or_else(|| "（无）".to_string(), |n| n.text.clone()),
-            theirs: t.map_or_else(|| "（无）".to_string(), |n| n.text.clone()),
-        };
+        (true, false) => {
+            return DiffKind::ExtraNumber {
+                theirs: shown(ub.first()),
+            };
+        }
+        (false, true) => {
+            return DiffKind::MissingNumber {
+                ours: shown(ua.first()),
+            };
+        }
+        (true, true) => {}
     }
     let strip = |s: &str| -> String {
         s.chars()

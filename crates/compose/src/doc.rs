@@ -36,12 +36,15 @@ pub struct Part {
 pub enum Block {
     /// A heading inside a part (level 2: 一、…; level 3: （一）…).
     Heading {
-        /// 2 or 3.
+        /// 2, 3 or 4.
         level: u8,
         /// Text.
         text: String,
         /// Anchor id, stable across builds.
         anchor: String,
+        /// Text for the table of contents, when it differs from `text`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        toc: Option<String>,
     },
     /// A paragraph of text.
     Paragraph {
@@ -50,11 +53,8 @@ pub enum Block {
     },
     /// A table.
     Table(Box<TableView>),
-    /// A place kept for content another module provides.
-    Placeholder {
-        /// What will be here.
-        text: String,
-    },
+    /// Start a new page when printing.
+    PageBreak,
 }
 
 /// A table as printed.
@@ -136,6 +136,8 @@ pub enum ViewCell {
         indent: u8,
         /// Columns spanned.
         colspan: u32,
+        /// Rows spanned (the rows below omit this column).
+        rowspan: u32,
     },
     /// A classification code.
     Code(String),
@@ -145,6 +147,10 @@ pub enum ViewCell {
     Amount(Money),
     /// A count.
     Count(i64),
+    /// A score or weight in points.
+    Score(juesuan_model::Points),
+    /// A percentage.
+    Rate(juesuan_model::Percent),
     /// Nothing printed.
     Empty,
     /// "────": does not apply.

@@ -9,12 +9,16 @@ mod compare;
 mod doc;
 mod narrative;
 mod numerals;
+mod project;
 mod views;
 
-pub use compare::{DiffKind, Difference, SectionText, diff, our_sections, stated_sections};
+pub use compare::{
+    DiffKind, Difference, SectionText, diff, document_sections, our_sections, stated_sections,
+};
 pub use doc::{Block, Document, HeaderCell, Part, RowStyle, TableView, ViewCell, ViewRow};
-pub use narrative::{ComposeError, Section, render, render_line};
+pub use narrative::{ComposeError, ProjectParts, Rendered, Section, render, render_line};
 pub use numerals::chinese;
+pub use project::{ProjectView, budget_table, indicator_table, project_view};
 pub use views::view;
 
 use juesuan_model::Report;
@@ -37,6 +41,7 @@ fn section_blocks(part: &str, sections: Vec<Section>) -> Vec<Block> {
             level: 2,
             text: s.title,
             anchor: format!("{part}-{}", i + 1),
+            toc: None,
         });
         out.extend(s.blocks);
     }
@@ -57,9 +62,23 @@ pub fn compose(
         .filter(|t| t.is_empty())
         .map(|t| t.id.clone())
         .collect();
-    let (overview, narrative) = render(report, profile, &derived.figures, empty)?;
-    let mut overview = Some(overview);
-    let mut narrative = Some(narrative);
+    let projects: Vec<ProjectParts> = report
+        .projects
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let e = juesuan_perf::evaluate(p, &profile.performance);
+            ProjectParts {
+                view: project_view(i + 1, p, &e),
+                budget: budget_table(i + 1, p, &e),
+                indicators: indicator_table(i + 1, p),
+            }
+        })
+        .collect();
+    let rendered = render(report, profile, &derived.figures, empty, &projects)?;
+    let mut overview = Some(rendered.overview);
+    let mut narrative = Some(rendered.narrative);
+    let mut attachments = Some(rendered.projects);
     let mut parts = Vec::new();
     for p in &profile.parts {
         let blocks = match p.id.as_str() {
@@ -88,9 +107,7 @@ pub fn compose(
                     ),
                 })
                 .collect(),
-            _ => vec![Block::Placeholder {
-                text: "项目支出绩效自评分析报告".to_string(),
-            }],
+            _ => attachments.take().unwrap_or_default(),
         };
         parts.push(Part {
             id: p.id.clone(),

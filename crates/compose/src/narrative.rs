@@ -5,7 +5,8 @@
 //! always computed from exact fen, never from the rounded 万元 figures printed
 //! beside them.
 
-use crate::doc::Block;
+use crate::doc::{Block, TableView};
+use crate::project::ProjectView;
 use juesuan_model::{FunctionalCode, Key, Measure, Money, Num, Percent, Report, UnitKind};
 use juesuan_profile::{InputDecl, Profile, SectionDef};
 use juesuan_tables::{
@@ -51,6 +52,10 @@ struct Data {
     classes: Vec<ClassView>,
     econ: BTreeMap<String, Vec<(String, Key, Key)>>,
     empty_tables: Vec<String>,
+    projects: Vec<ProjectView>,
+    summarized: Vec<String>,
+    grades: Vec<String>,
+    scores: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -203,11 +208,59 @@ fn environment(data: Arc<Data>, macros: &str) -> Result<Environment<'static>, Er
                 .collect())
         },
     );
-    let d = data;
+    let d = data.clone();
     env.add_function("table_empty", move |id: &str| {
         d.empty_tables.iter().any(|t| t == id)
     });
+    project_functions(&mut env, &data);
     Ok(env)
+}
+
+/// Functions over the project self-evaluations, for the 十（四） summary.
+fn project_functions(env: &mut Environment<'static>, data: &Arc<Data>) {
+    let d = data.clone();
+    env.add_function("score", move |id: &str| d.scores.get(id).cloned());
+    let d = data.clone();
+    env.add_function("grades", move || d.grades.clone());
+    let d = data.clone();
+    env.add_function("pcount", move |level: u8| {
+        d.projects.iter().filter(|p| p.level == level).count()
+    });
+    let d = data.clone();
+    env.add_function(
+        "pfunds",
+        move |kwargs: minijinja::value::Kwargs| -> Result<i64, Error> {
+            let level: Option<u8> = kwargs.get("level")?;
+            let fund: Option<String> = kwargs.get("fund")?;
+            kwargs.assert_all_used()?;
+            Ok(d.projects
+                .iter()
+                .filter(|p| level.is_none_or(|l| p.level == l))
+                .filter(|p| fund.as_ref().is_none_or(|f| &p.fund == f))
+                .map(|p| p.executed)
+                .fold(0_i64, i64::saturating_add))
+        },
+    );
+    let d = data.clone();
+    env.add_function("gcount", move |level: u8, grade: &str| {
+        d.projects
+            .iter()
+            .filter(|p| p.level == level && p.grade == grade)
+            .count()
+    });
+    let d = data.clone();
+    env.add_function("summarized", move || -> Result<Vec<Value>, Error> {
+        d.summarized
+            .iter()
+            .map(|name| {
+                d.projects
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .map(Value::from_serialize)
+                    .ok_or_else(|| bad(format!("要公开的项目“{name}”不在 projects/ 中")))
+            })
+            .collect()
+    });
 }
 
 /// Groups the report's units by kind, in the order the 概况 lists kinds.
@@ -228,13 +281,24 @@ fn unit_groups(report: &Report) -> Vec<Value> {
         .collect()
 }
 
-/// Renders the 第一部分 and 第三部分 sections.
+/// Everything rendered from templates.
+pub struct Rendered {
+    /// 第一部分 sections.
+    pub overview: Vec<Section>,
+    /// 第三部分 sections.
+    pub narrative: Vec<Section>,
+    /// 第五部分: every project report, in order.
+    pub projects: Vec<Block>,
+}
+
+/// Renders the 第一部分, 第三部分 and 第五部分 templates.
 pub fn render(
     report: &Report,
     profile: &Profile,
     figures: &Figures,
     empty_tables: Vec<String>,
-) -> Result<(Vec<Section>, Vec<Section>), ComposeError> {
+    projects: &[ProjectParts],
+) -> Result<Rendered, ComposeError> {
     let mut last_year = report.narrative.last_year.clone();
     complete_scalar_sums(&mut last_year);
     let classes = profile
@@ -280,6 +344,25 @@ pub fn render(
         classes,
         econ,
         empty_tables,
+        projects: projects.iter().map(|p| p.view.clone()).collect(),
+        summarized: report
+            .narrative
+            .lists
+            .get("perf.summarized")
+            .cloned()
+            .unwrap_or_default(),
+        grades: profile
+            .performance
+            .grades
+            .iter()
+            .map(|(g, _)| g.clone())
+            .collect(),
+        scores: report
+            .narrative
+            .scores
+            .iter()
+            .map(|(k, v)| (k.clone(), v.display()))
+            .collect(),
     });
     let fail = |section: &str, e: &Error| ComposeError {
         profile: profile.id.clone(),
@@ -306,38 +389,98 @@ pub fn render(
                 Ok(Section {
                     id: s.id.clone(),
                     title: s.title.clone(),
-                    blocks: blocks(&s.id, &text),
+                    blocks: blocks(&s.id, &text, &mut |_| None),
                 })
             })
             .collect()
     };
-    Ok((
-        run(&profile.narrative.overview)?,
-        run(&profile.narrative.sections)?,
-    ))
+    let overview = run(&profile.narrative.overview)?;
+    let narrative = run(&profile.narrative.sections)?;
+    let mut project_blocks = Vec::new();
+    let src = format!(
+        "{{% import \"macros\" as m %}}{}",
+        profile.narrative.project
+    );
+    for p in projects {
+        let pctx = context! {
+            p => Value::from_serialize(&p.view),
+            year => report.meta.year,
+            department => report.meta.department.clone(),
+        };
+        let text = env
+            .render_str(&src, pctx)
+            .map_err(|e| fail(&format!("项目“{}”", p.view.name), &e))?;
+        let mut tables = vec![
+            ("budget", p.budget.clone()),
+            ("indicators", p.indicators.clone()),
+        ];
+        project_blocks.extend(blocks(
+            &format!("p{}", p.view.index),
+            &text,
+            &mut |marker| {
+                let i = tables.iter().position(|(m, _)| *m == marker)?;
+                let (_, t) = tables.remove(i);
+                Some(Block::Table(Box::new(t)))
+            },
+        ));
+    }
+    Ok(Rendered {
+        overview,
+        narrative,
+        projects: project_blocks,
+    })
 }
 
-/// Splits rendered text into blocks: each non-empty line a paragraph, `## ` lines
-/// sub-headings.
-fn blocks(section: &str, text: &str) -> Vec<Block> {
+/// A project ready to render: its template view and its two tables.
+pub struct ProjectParts {
+    /// What the template sees.
+    pub view: ProjectView,
+    /// 预算执行情况.
+    pub budget: TableView,
+    /// 绩效指标完成情况.
+    pub indicators: TableView,
+}
+
+/// Splits rendered text into blocks: each non-empty line a paragraph; `# title | toc`
+/// a level-2 heading, `## ` level 3, `### ` level 4; `@@break@@` a page break;
+/// other `@@name@@` markers are given to `marker` (tables).
+fn blocks(section: &str, text: &str, marker: &mut dyn FnMut(&str) -> Option<Block>) -> Vec<Block> {
     let mut n = 0;
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(|l| match l.strip_prefix("## ") {
-            Some(h) => {
-                n += 1;
-                Block::Heading {
-                    level: 3,
-                    text: h.trim().to_string(),
-                    anchor: format!("s{section}-{n}"),
-                }
+    let mut out = Vec::new();
+    for l in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if let Some(m) = l.strip_prefix("@@").and_then(|r| r.strip_suffix("@@")) {
+            if m == "break" {
+                out.push(Block::PageBreak);
+            } else if let Some(b) = marker(m) {
+                out.push(b);
             }
-            None => Block::Paragraph {
+            continue;
+        }
+        let (level, rest) = if let Some(r) = l.strip_prefix("### ") {
+            (4, r)
+        } else if let Some(r) = l.strip_prefix("## ") {
+            (3, r)
+        } else if let Some(r) = l.strip_prefix("# ") {
+            (2, r)
+        } else {
+            out.push(Block::Paragraph {
                 text: l.to_string(),
-            },
-        })
-        .collect()
+            });
+            continue;
+        };
+        n += 1;
+        let (text, toc) = match rest.split_once(" | ") {
+            Some((t, toc)) => (t.trim().to_string(), Some(toc.trim().to_string())),
+            None => (rest.trim().to_string(), None),
+        };
+        out.push(Block::Heading {
+            level,
+            text,
+            anchor: format!("s{section}-{n}"),
+            toc,
+        });
+    }
+    out
 }
 
 /// Renders a one-line template (part titles, the report title) with the report's

@@ -23,6 +23,7 @@ fn text(s: &str, indent: u8, colspan: u32) -> ViewCell {
         text: s.to_string(),
         indent,
         colspan,
+        rowspan: 1,
     }
 }
 

@@ -6,8 +6,8 @@ use crate::error::{InputError, InputErrors, did_you_mean};
 use crate::tables_csv::{ECON_FILE, FN_FILES, read_economic, read_functional};
 use crate::values::{Amount, AnyNum, Count};
 use juesuan_model::{
-    Facts, Key, Measure, Meta, Money, NarrativeInputs, Num, NumKind, OrgUnit, Overview, Report,
-    SourceRef, Stated, UnitKind,
+    Facts, Key, Measure, Meta, Money, NarrativeInputs, Num, NumKind, OrgUnit, Overview, Points,
+    Report, SourceRef, Stated, UnitKind,
 };
 use juesuan_profile::{Profile, key_pattern_matches};
 use serde::Deserialize;
@@ -81,6 +81,10 @@ struct RawNarrative {
     counts: Section<Count>,
     #[serde(default)]
     amounts: Section<Amount>,
+    #[serde(default)]
+    scores: Section<String>,
+    #[serde(default)]
+    lists: Section<Vec<String>>,
 }
 
 /// What a key of a TOML section means: an input fact, or a derived value that is
@@ -190,7 +194,10 @@ fn read_text(path: &Path, shown: &str) -> Result<String, InputError> {
     })
 }
 
-fn parse_toml<T: for<'de> Deserialize<'de>>(text: &str, shown: &str) -> Result<T, InputError> {
+pub(crate) fn parse_toml<T: for<'de> Deserialize<'de>>(
+    text: &str,
+    shown: &str,
+) -> Result<T, InputError> {
     toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
         let message = translate_toml_message(e.message());
@@ -378,6 +385,7 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
         &mut errors,
     );
     check_no_stray_files(&dir, &shown_dir, &mut errors);
+    let projects = crate::projects::read_projects(&dir, &shown_dir, &mut errors);
 
     let narrative_path = dir.join(NARRATIVE_FILE);
     let narrative = if narrative_path.exists() {
@@ -411,6 +419,7 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
         overview,
         facts,
         narrative,
+        projects,
         stated,
     };
     Ok((report, profile))
@@ -557,6 +566,31 @@ fn read_narrative(
         if check_declared(k.get_ref(), &profile.inputs.counts, "counts", &here, errors) {
             out.sources.insert(format!("counts.{}", k.get_ref()), here);
             out.counts.insert(k.get_ref().clone(), v.get_ref().0);
+        }
+    }
+    for (k, v) in &raw.scores {
+        let here = src(k).with_field(format!("scores.{}", k.get_ref()));
+        if check_declared(k.get_ref(), &profile.inputs.scores, "scores", &here, errors) {
+            match Points::parse(v.get_ref()) {
+                Some(p) => {
+                    out.sources.insert(format!("scores.{}", k.get_ref()), here);
+                    out.scores.insert(k.get_ref().clone(), p);
+                }
+                None => errors.push(InputError::at(
+                    here,
+                    format!("“{}” 不是分值（如 \"85.47\"）", v.get_ref()),
+                )),
+            }
+        }
+    }
+    for (k, v) in &raw.lists {
+        let here = src(k).with_field(format!("lists.{}", k.get_ref()));
+        if check_declared(k.get_ref(), &profile.inputs.lists, "lists", &here, errors) {
+            out.sources.insert(format!("lists.{}", k.get_ref()), here);
+            out.lists.insert(
+                k.get_ref().clone(),
+                v.get_ref().iter().map(|x| x.trim().to_string()).collect(),
+            );
         }
     }
     for (k, v) in &raw.amounts {

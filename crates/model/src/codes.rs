@@ -90,14 +90,19 @@ impl FunctionalCode {
     pub fn parent(&self) -> Option<FunctionalCode> {
         match self.level() {
             FnLevel::Class => None,
-            FnLevel::Section => Some(FunctionalCode(self.0[..3].to_string())),
-            FnLevel::Item => Some(FunctionalCode(self.0[..5].to_string())),
+            FnLevel::Section => Some(self.prefix(3)),
+            FnLevel::Item => Some(self.prefix(5)),
         }
+    }
+
+    /// The first `n` digits (the code is ASCII digits, so chars are bytes).
+    fn prefix(&self, n: usize) -> FunctionalCode {
+        FunctionalCode(self.0.chars().take(n).collect())
     }
 
     /// The 类 this code belongs to (itself for a 类).
     pub fn class(&self) -> FunctionalCode {
-        FunctionalCode(self.0[..3].to_string())
+        self.prefix(3)
     }
 
     /// The code and all its ancestors, from the 类 down to itself.
@@ -105,7 +110,7 @@ impl FunctionalCode {
         [3, 5, 7]
             .into_iter()
             .filter(|&n| n <= self.0.len())
-            .map(|n| FunctionalCode(self.0[..n].to_string()))
+            .map(|n| self.prefix(n))
             .collect()
     }
 }
@@ -158,7 +163,7 @@ impl EconomicCode {
 
     /// The 类 this code belongs to (itself for a 类).
     pub fn class(&self) -> EconomicCode {
-        EconomicCode(self.0[..3].to_string())
+        EconomicCode(self.0.chars().take(3).collect())
     }
 }
 

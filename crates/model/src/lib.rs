@@ -9,6 +9,7 @@
 //!   │    ├─ economic:   EconomicCode(款) → 金额, 其中基本支出      (06)
 //!   │    └─ scalars:    Measure → Num                              (balances, 07 预算数, 10)
 //!   ├─ NarrativeInputs  上年数, 年初预算, reasons and counts for 第三部分
+//!   ├─ projects      项目支出绩效自评 (Project: budget lines, indicators, stated scores)
 //!   └─ Stated        derived values the input states anyway (checked, not trusted)
 //!
 //!  Key = Measure × Scope ── what a number means (exp.basic @ 2013801)
@@ -28,6 +29,7 @@ mod finding;
 mod keys;
 mod money;
 mod percent;
+mod perf;
 mod report;
 pub mod round;
 mod source;
@@ -38,6 +40,10 @@ pub use finding::{FValue, Finding, Location, Severity, sort_findings};
 pub use keys::{Domain, EconGroup, Key, Measure, Num, NumKind, Scope};
 pub use money::{AmountUnit, MAX_ABS_FEN, Money, MoneyError};
 pub use percent::{Percent, percent_consistent};
+pub use perf::{
+    Actual, BudgetLine, Dec, Indicator, Op, Parsed, Points, Project, ProjectStated, ProjectTexts,
+    Target, YearMonth,
+};
 pub use report::{
     EconFacts, Facts, Meta, NarrativeInputs, OrgUnit, Overview, Report, Stated, UnitKind,
 };

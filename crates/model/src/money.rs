@@ -209,7 +209,7 @@ impl Money {
         if !frac.bytes().all(|b| b.is_ascii_digit()) {
             return Err(not_number());
         }
-        if frac.len() > 2 && frac[2..].bytes().any(|b| b != b'0') {
+        if frac.bytes().skip(2).any(|b| b != b'0') {
             return Err(MoneyError::TooManyDecimals(original.to_string()));
         }
         let mut cents: i128 = 0;

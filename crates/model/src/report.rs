@@ -24,6 +24,8 @@ pub struct Report {
     pub facts: Facts,
     /// Inputs of the 情况说明 beyond the tables.
     pub narrative: NarrativeInputs,
+    /// 项目支出绩效自评分析报告 (第五部分), in the order printed.
+    pub projects: Vec<crate::perf::Project>,
     /// Derived values that the input states anyway; rules compare them with the derivation.
     pub stated: Vec<Stated>,
 }
@@ -181,6 +183,10 @@ pub struct NarrativeInputs {
     pub counts: BTreeMap<String, i64>,
     /// Further amounts by the ids the profile declares (e.g. 国内接待费).
     pub amounts: BTreeMap<String, Money>,
+    /// Scores by the ids the profile declares (e.g. 部门整体支出绩效自评得分).
+    pub scores: BTreeMap<String, crate::perf::Points>,
+    /// Lists by the ids the profile declares (e.g. the projects summarized in 十（四）, in order).
+    pub lists: BTreeMap<String, Vec<String>>,
     /// Where each narrative input came from, by its id (`last_year.grand.income`, `texts.一`).
     #[serde(skip)]
     pub sources: BTreeMap<String, SourceRef>,

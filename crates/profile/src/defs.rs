@@ -1,7 +1,7 @@
 //! The validated shape of a profile. Built from the TOML files by `load`.
 
 use crate::catalog::Catalog;
-use juesuan_model::{AmountUnit, EconGroup, EconomicCode, FunctionalCode, Key, Measure};
+use juesuan_model::{AmountUnit, EconGroup, EconomicCode, FunctionalCode, Key, Measure, Points};
 
 /// One report template: a region and year's tables, texts and rules, as data.
 #[derive(Clone, Debug)]
@@ -32,6 +32,39 @@ pub struct Profile {
     pub functional_catalog: Catalog<FunctionalCode>,
     /// 支出经济分类 codes known for this template's year.
     pub economic_catalog: Catalog<EconomicCode>,
+    /// How project self-evaluations are scored and graded.
+    pub performance: PerformanceDef,
+}
+
+/// The scoring method of 项目支出绩效自评 (see docs/PERFORMANCE.md).
+#[derive(Clone, Debug)]
+pub struct PerformanceDef {
+    /// 预算执行率分值 (10).
+    pub budget_weight: Points,
+    /// 绩效指标分值合计 (90).
+    pub indicator_weight: Points,
+    /// Share of the weight a 部分达成 qualitative indicator earns, in percent.
+    pub partial_percent: i64,
+    /// Share of the weight an indicator without a target earns, in percent.
+    pub not_set_percent: i64,
+    /// 二级指标 whose "＝" targets mean "at most" (costs); others mean "at least".
+    pub lower_is_better: Vec<String>,
+    /// The method in words, for `juesuan score` and docs.
+    pub method: String,
+    /// Grade bands, best first: a total ≥ `min` earns `name`.
+    pub grades: Vec<(String, Points)>,
+}
+
+impl PerformanceDef {
+    /// The grade of a total.
+    pub fn grade(&self, total: Points) -> String {
+        self.grades
+            .iter()
+            .find(|(_, min)| total >= *min)
+            .or_else(|| self.grades.last())
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default()
+    }
 }
 
 impl Profile {
@@ -49,9 +82,10 @@ impl Profile {
             if let Layout::Panels { panels, .. } = &t.layout {
                 for r in panels.iter().flat_map(|p| &p.rows) {
                     if let RowBinding::Class(c) = &r.binding
-                        && !out.contains(c) {
-                            out.push(c.clone());
-                        }
+                        && !out.contains(c)
+                    {
+                        out.push(c.clone());
+                    }
                 }
             }
         }
@@ -287,6 +321,10 @@ pub struct InputDecls {
     pub counts: Vec<InputDecl>,
     /// Amount inputs.
     pub amounts: Vec<InputDecl>,
+    /// Score inputs.
+    pub scores: Vec<InputDecl>,
+    /// List inputs.
+    pub lists: Vec<InputDecl>,
 }
 
 /// A declared narrative input.
@@ -342,6 +380,8 @@ pub struct NarrativeDef {
     pub macros: String,
     /// 第一部分 sections.
     pub overview: Vec<SectionDef>,
+    /// The template of one 项目支出绩效自评分析报告 (第五部分).
+    pub project: String,
     /// 第三部分 sections.
     pub sections: Vec<SectionDef>,
 }

@@ -5,7 +5,9 @@
 use crate::ProfileError;
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::defs::*;
-use juesuan_model::{AmountUnit, Domain, EconGroup, EconomicCode, FunctionalCode, Key, Measure};
+use juesuan_model::{
+    AmountUnit, Domain, EconGroup, EconomicCode, FunctionalCode, Key, Measure, Points,
+};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,6 +45,27 @@ struct RawProfile {
     inputs: RawInputs,
     #[serde(default)]
     glossary: Vec<RawGlossary>,
+    performance: RawPerformance,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerformance {
+    budget_weight: String,
+    indicator_weight: String,
+    partial_percent: i64,
+    not_set_percent: i64,
+    #[serde(default)]
+    lower_is_better: Vec<String>,
+    method: String,
+    grades: Vec<RawGrade>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGrade {
+    name: String,
+    min: String,
 }
 
 #[derive(Deserialize)]
@@ -65,6 +88,10 @@ struct RawInputs {
     counts: Vec<RawInputDecl>,
     #[serde(default)]
     amounts: Vec<RawInputDecl>,
+    #[serde(default)]
+    scores: Vec<RawInputDecl>,
+    #[serde(default)]
+    lists: Vec<RawInputDecl>,
 }
 
 #[derive(Deserialize)]
@@ -233,6 +260,8 @@ struct RawNarrative {
     overview: Vec<RawSection>,
     #[serde(default)]
     sections: Vec<RawSection>,
+    #[serde(default)]
+    project: String,
 }
 
 #[derive(Deserialize)]
@@ -247,7 +276,7 @@ struct RawSection {
 fn toml_error(file: String, text: &str, e: &toml::de::Error) -> ProfileError {
     let line = e
         .span()
-        .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        .map(|s| text.bytes().take(s.start).filter(|b| *b == b'\n').count() + 1);
     ProfileError::Syntax {
         file,
         line,
@@ -304,6 +333,8 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
         texts: raw.inputs.texts.into_iter().map(input_decl).collect(),
         counts: raw.inputs.counts.into_iter().map(input_decl).collect(),
         amounts: raw.inputs.amounts.into_iter().map(input_decl).collect(),
+        scores: raw.inputs.scores.into_iter().map(input_decl).collect(),
+        lists: raw.inputs.lists.into_iter().map(input_decl).collect(),
     };
     for pattern in inputs.last_year.iter().chain(&inputs.initial_budget) {
         let probe = pattern.replace("{class}", "201");
@@ -315,7 +346,36 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
         }
     }
 
+    let points = |s: &str, what: &str| {
+        Points::parse(s).ok_or_else(|| {
+            bad(
+                "profile.toml",
+                format!("[performance] {what} “{s}” 不是分值"),
+            )
+        })
+    };
+    let perf = &raw.performance;
+    let mut grades = Vec::new();
+    for g in &perf.grades {
+        grades.push((g.name.clone(), points(&g.min, "grades.min")?));
+    }
+    if grades.windows(2).any(|w| w[0].1 <= w[1].1) || grades.is_empty() {
+        return Err(bad(
+            "profile.toml",
+            "[performance] grades 须按分数线从高到低排列".to_string(),
+        ));
+    }
+    let performance = PerformanceDef {
+        budget_weight: points(&perf.budget_weight, "budget_weight")?,
+        indicator_weight: points(&perf.indicator_weight, "indicator_weight")?,
+        partial_percent: perf.partial_percent,
+        not_set_percent: perf.not_set_percent,
+        lower_is_better: perf.lower_is_better.clone(),
+        method: perf.method.clone(),
+        grades,
+    };
     Ok(Profile {
+        performance,
         id: raw.id,
         name: raw.name,
         region: raw.region,
@@ -344,6 +404,7 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
             macros: narrative.macros,
             overview: narrative.overview.into_iter().map(section).collect(),
             sections: narrative.sections.into_iter().map(section).collect(),
+            project: narrative.project,
         },
         functional_catalog,
         economic_catalog,
@@ -473,13 +534,14 @@ fn check_columns(table: &str, cols: &[ColumnDef]) -> Result<(), String> {
             }
         }
         if let Some(m) = c.measure
-            && m.domain() == Domain::Scalar {
-                return Err(format!(
-                    "表 {table} 栏目 {}：度量 {} 不能按行展开",
-                    c.id,
-                    m.name()
-                ));
-            }
+            && m.domain() == Domain::Scalar
+        {
+            return Err(format!(
+                "表 {table} 栏目 {}：度量 {} 不能按行展开",
+                c.id,
+                m.name()
+            ));
+        }
     }
     Ok(())
 }
@@ -774,9 +836,10 @@ fn check_panels(table: &str, panels: &[PanelDef], equal: &[EqualDef]) -> Result<
     for (pi, p) in panels.iter().enumerate() {
         for r in &p.rows {
             if let Some(n) = r.line
-                && lines.insert(n, pi).is_some() {
-                    return Err(format!("表 {table}：行次 {n} 重复"));
-                }
+                && lines.insert(n, pi).is_some()
+            {
+                return Err(format!("表 {table}：行次 {n} 重复"));
+            }
         }
     }
     for (pi, p) in panels.iter().enumerate() {

@@ -53,6 +53,7 @@ fn cell(out: &mut String, c: &ViewCell, t: &TableView) {
             text,
             indent,
             colspan,
+            rowspan,
         } => {
             let cls = if *indent > 0 {
                 format!(" class=\"label i{indent}\"")
@@ -62,7 +63,7 @@ fn cell(out: &mut String, c: &ViewCell, t: &TableView) {
             let _ = write!(
                 out,
                 "<td{cls}{}>{}</td>",
-                span_attrs(*colspan, 1),
+                span_attrs(*colspan, *rowspan),
                 esc(text)
             );
         }
@@ -78,12 +79,46 @@ fn cell(out: &mut String, c: &ViewCell, t: &TableView) {
         ViewCell::Count(n) => {
             let _ = write!(out, "<td class=\"num\">{n}</td>");
         }
+        ViewCell::Score(p) => {
+            let _ = write!(out, "<td class=\"num\">{p}</td>");
+        }
+        ViewCell::Rate(p) => {
+            let _ = write!(out, "<td class=\"num\">{p}</td>");
+        }
         ViewCell::Empty => out.push_str("<td></td>"),
         ViewCell::NotApplicable => out.push_str("<td class=\"na\">────</td>"),
     }
 }
 
+fn body(out: &mut String, t: &TableView) {
+    for r in &t.rows {
+        let class = match r.style {
+            RowStyle::Total => " class=\"total\"",
+            RowStyle::Class => " class=\"class\"",
+            RowStyle::Section => " class=\"section\"",
+            RowStyle::Heading => " class=\"heading\"",
+            RowStyle::Item => "",
+        };
+        let _ = write!(out, "<tr{class}>");
+        for c in &r.cells {
+            cell(out, c, t);
+        }
+        out.push_str("</tr>\n");
+    }
+}
+
 fn table(out: &mut String, t: &TableView) {
+    if t.number.is_empty() {
+        // A table inside a text (the project reports): no caption block of its own.
+        out.push_str("<div class=\"scroll inline\"><table>\n<thead>\n");
+        for r in &t.header {
+            header_row(out, r, "h");
+        }
+        out.push_str("</thead>\n<tbody>\n");
+        body(out, t);
+        out.push_str("</tbody>\n</table></div>\n");
+        return;
+    }
     let landscape = if t.landscape { " landscape" } else { "" };
     let _ = write!(
         out,
@@ -103,20 +138,7 @@ fn table(out: &mut String, t: &TableView) {
         header_row(out, n, "colno");
     }
     out.push_str("</thead>\n<tbody>\n");
-    for r in &t.rows {
-        let class = match r.style {
-            RowStyle::Total => " class=\"total\"",
-            RowStyle::Class => " class=\"class\"",
-            RowStyle::Section => " class=\"section\"",
-            RowStyle::Heading => " class=\"heading\"",
-            RowStyle::Item => "",
-        };
-        let _ = write!(out, "<tr{class}>");
-        for c in &r.cells {
-            cell(out, c, t);
-        }
-        out.push_str("</tr>\n");
-    }
+    body(out, t);
     out.push_str("</tbody>\n</table></div>\n");
     if let Some(n) = &t.note {
         let _ = writeln!(out, "<p class=\"tnote\">{}</p>", esc(n));
@@ -157,8 +179,9 @@ pub fn render(doc: &Document) -> String {
                     level: 2,
                     text,
                     anchor,
-                } => Some((anchor.clone(), text.clone())),
-                Block::Table(t) => {
+                    toc,
+                } => Some((anchor.clone(), toc.clone().unwrap_or_else(|| text.clone()))),
+                Block::Table(t) if !t.number.is_empty() => {
                     Some((format!("t{}", t.id), format!("{} {}", t.number, t.title)))
                 }
                 _ => None,
@@ -187,17 +210,20 @@ pub fn render(doc: &Document) -> String {
                     level,
                     text,
                     anchor,
+                    ..
                 } => {
-                    let tag = if *level <= 2 { "h3" } else { "h4" };
+                    let tag = match level {
+                        0..=2 => "h3",
+                        3 => "h4",
+                        _ => "h5",
+                    };
                     let _ = writeln!(out, "<{tag} id=\"{}\">{}</{tag}>", esc(anchor), esc(text));
                 }
                 Block::Paragraph { text } => {
                     let _ = writeln!(out, "<p>{}</p>", esc(text));
                 }
                 Block::Table(t) => table(&mut out, t),
-                Block::Placeholder { text } => {
-                    let _ = writeln!(out, "<p class=\"placeholder\">（{}）</p>", esc(text));
-                }
+                Block::PageBreak => out.push_str("<div class=\"pagebreak\"></div>\n"),
             }
         }
         out.push_str("</section>\n");

@@ -2,9 +2,9 @@
 //! build it ourselves, not when we audit someone else's), the profile.
 
 use juesuan_model::{CellRef, Key, Location, Num, Report, TableSet};
-use juesuan_tables::{Repeats, StatedFigures};
 use juesuan_profile::Profile;
 use juesuan_tables::{Figures, read_figures};
+use juesuan_tables::{Repeats, StatedFigures};
 
 /// The subject of a check.
 pub struct Ctx<'a> {
@@ -20,6 +20,8 @@ pub struct Ctx<'a> {
     pub stated: StatedFigures,
     /// Further cells that state a key already stated.
     pub repeats: Repeats,
+    /// Differences between a stated narrative and ours, when one was given to compare.
+    pub narrative_diffs: Option<Vec<juesuan_compose::Difference>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -38,6 +40,7 @@ impl<'a> Ctx<'a> {
             derived,
             stated,
             repeats,
+            narrative_diffs: None,
         }
     }
 

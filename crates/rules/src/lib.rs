@@ -10,6 +10,7 @@ mod cross;
 mod ctx;
 mod input;
 mod narrative;
+mod perf;
 mod registry;
 mod relations;
 
@@ -27,7 +28,11 @@ pub fn check_all(
     report: Option<&Report>,
     derived: Option<&Figures>,
 ) -> Vec<Finding> {
-    let ctx = Ctx::new(profile, tables, report, derived);
+    run(Ctx::new(profile, tables, report, derived))
+}
+
+/// Runs every rule on a prepared context (e.g. with narrative differences).
+pub fn run(ctx: Ctx<'_>) -> Vec<Finding> {
     let mut out: Vec<Finding> = registry().iter().flat_map(|r| r.check(&ctx)).collect();
     sort_findings(&mut out);
     out

@@ -115,7 +115,12 @@ impl Rule for MissingInput {
                 }
             }
         }
-        let texts: Vec<&String> = n.texts.iter().filter(|(_, t)| !t.is_empty()).map(|(k, _)| k).collect();
+        let texts: Vec<&String> = n
+            .texts
+            .iter()
+            .filter(|(_, t)| !t.is_empty())
+            .map(|(k, _)| k)
+            .collect();
         let counts: Vec<&String> = n.counts.keys().collect();
         let amounts: Vec<&String> = n.amounts.keys().collect();
         for (section, decls, present) in [
@@ -153,11 +158,13 @@ fn class_sum<V>(
     let mut sum = Money::ZERO;
     let mut count = 0;
     for (k, v) in map {
-        if k.measure == measure && matches!(&k.scope, Scope::Fn(c) if c.as_str().len() == 3)
-            && let Some(v) = money(v) {
-                sum += v;
-                count += 1;
-            }
+        if k.measure == measure
+            && matches!(&k.scope, Scope::Fn(c) if c.as_str().len() == 3)
+            && let Some(v) = money(v)
+        {
+            sum += v;
+            count += 1;
+        }
     }
     (sum, count)
 }
@@ -212,22 +219,23 @@ impl Rule for BudgetByClass {
             .get(&Key::all(Measure::GpbTotal))
             .and_then(|v| v.money());
         if let (Some(total), true) = (total, count > 0)
-            && sum > total {
-                out.push(
-                    Finding::new(
-                        BUDGET.id,
-                        Severity::Error,
-                        input_loc(report, "last_year.gpb.total"),
-                        format!(
-                            "上年一般公共预算财政拨款支出按类之和 {} 超过上年合计 {}",
-                            sum.yuan(),
-                            total.yuan()
-                        ),
-                        "核对 narrative.toml [last_year] 中各类与合计。",
-                    )
-                    .values(Num::Money(total), Num::Money(sum)),
-                );
-            }
+            && sum > total
+        {
+            out.push(
+                Finding::new(
+                    BUDGET.id,
+                    Severity::Error,
+                    input_loc(report, "last_year.gpb.total"),
+                    format!(
+                        "上年一般公共预算财政拨款支出按类之和 {} 超过上年合计 {}",
+                        sum.yuan(),
+                        total.yuan()
+                    ),
+                    "核对 narrative.toml [last_year] 中各类与合计。",
+                )
+                .values(Num::Money(total), Num::Money(sum)),
+            );
+        }
         out
     }
 }
@@ -316,32 +324,40 @@ impl Rule for Reception {
             .value(&Key::all(Measure::SgActualReception))
             .and_then(Num::money);
         if let (Some(d), Some(a), Some(t)) = (dom, abr, table)
-            && d + a != t {
-                out.push(
-                    Finding::new(
-                        RECEPTION.id,
-                        Severity::Error,
-                        input_loc(report, "amounts.sg.reception.domestic"),
-                        format!("国内接待费 {} + 国（境）外接待费 {} = {}，而公开07表公务接待费决算数为 {}", d.yuan(), a.yuan(), (d + a).yuan(), t.yuan()),
-                        "核对 narrative.toml [amounts] 的接待费构成与公开07表。",
-                    )
-                    .values(Num::Money(t), Num::Money(d + a))
-                    .also(ctx.at_key(&Key::all(Measure::SgActualReception))),
-                );
-            }
+            && d + a != t
+        {
+            out.push(
+                Finding::new(
+                    RECEPTION.id,
+                    Severity::Error,
+                    input_loc(report, "amounts.sg.reception.domestic"),
+                    format!(
+                        "国内接待费 {} + 国（境）外接待费 {} = {}，而公开07表公务接待费决算数为 {}",
+                        d.yuan(),
+                        a.yuan(),
+                        (d + a).yuan(),
+                        t.yuan()
+                    ),
+                    "核对 narrative.toml [amounts] 的接待费构成与公开07表。",
+                )
+                .values(Num::Money(t), Num::Money(d + a))
+                .also(ctx.at_key(&Key::all(Measure::SgActualReception))),
+            );
+        }
         if let (Some(d), Some(f)) = (dom, fa)
-            && f > d {
-                out.push(
-                    Finding::new(
-                        RECEPTION.id,
-                        Severity::Error,
-                        input_loc(report, "amounts.sg.reception.foreign_affairs"),
-                        format!("其中外事接待费 {} 超过国内接待费 {}", f.yuan(), d.yuan()),
-                        "“其中”是国内接待的一部分，不能更大。",
-                    )
-                    .values(Num::Money(d), Num::Money(f)),
-                );
-            }
+            && f > d
+        {
+            out.push(
+                Finding::new(
+                    RECEPTION.id,
+                    Severity::Error,
+                    input_loc(report, "amounts.sg.reception.foreign_affairs"),
+                    format!("其中外事接待费 {} 超过国内接待费 {}", f.yuan(), d.yuan()),
+                    "“其中”是国内接待的一部分，不能更大。",
+                )
+                .values(Num::Money(d), Num::Money(f)),
+            );
+        }
         for part in ["domestic", "foreign_affairs", "abroad"] {
             for what in ["batches", "persons"] {
                 let id = format!("sg.reception.{part}.{what}");
@@ -386,25 +402,26 @@ impl Rule for Reception {
                             .copied(),
                     );
                     if let (Some(d), Some(f)) = (d, f)
-                        && f > d {
-                            out.push(Finding::new(
-                                RECEPTION.id,
-                                Severity::Error,
-                                input_loc(
-                                    report,
-                                    &format!("counts.sg.reception.foreign_affairs.{what}"),
-                                ),
-                                format!(
-                                    "其中外事接待{} {f} 超过国内接待 {d}",
-                                    if what == "batches" {
-                                        "批次"
-                                    } else {
-                                        "人次"
-                                    }
-                                ),
-                                "“其中”是国内接待的一部分，不能更大。",
-                            ));
-                        }
+                        && f > d
+                    {
+                        out.push(Finding::new(
+                            RECEPTION.id,
+                            Severity::Error,
+                            input_loc(
+                                report,
+                                &format!("counts.sg.reception.foreign_affairs.{what}"),
+                            ),
+                            format!(
+                                "其中外事接待{} {f} 超过国内接待 {d}",
+                                if what == "batches" {
+                                    "批次"
+                                } else {
+                                    "人次"
+                                }
+                            ),
+                            "“其中”是国内接待的一部分，不能更大。",
+                        ));
+                    }
                 }
             }
         }
@@ -435,20 +452,23 @@ impl Rule for Vehicles {
         if let (Some(held), Some(total)) = (
             n.counts.get("sg.vehicles.held"),
             ctx.value(&Key::all(Measure::VehTotal)),
-        )
-            && *held > total.raw() {
-                out.push(
-                    Finding::new(
-                        VEHICLES.id,
-                        Severity::Error,
-                        input_loc(report, "counts.sg.vehicles.held"),
-                        format!("使用财政拨款负担的公务用车保有量 {held} 辆，超过公开10表车辆数合计 {} 辆", total.raw()),
-                        "保有量是车辆总数的一部分：核对两处。",
-                    )
-                    .values(total, Num::Count(*held))
-                    .also(ctx.at_key(&Key::all(Measure::VehTotal))),
-                );
-            }
+        ) && *held > total.raw()
+        {
+            out.push(
+                Finding::new(
+                    VEHICLES.id,
+                    Severity::Error,
+                    input_loc(report, "counts.sg.vehicles.held"),
+                    format!(
+                        "使用财政拨款负担的公务用车保有量 {held} 辆，超过公开10表车辆数合计 {} 辆",
+                        total.raw()
+                    ),
+                    "保有量是车辆总数的一部分：核对两处。",
+                )
+                .values(total, Num::Count(*held))
+                .also(ctx.at_key(&Key::all(Measure::VehTotal))),
+            );
+        }
         for (count_id, measure, thing) in [
             (
                 "sg.vehicles.purchased",
@@ -530,5 +550,97 @@ impl Rule for Procurement {
             }
         }
         out
+    }
+}
+
+/// NARR-STATED
+pub struct StatedNarrative;
+static STATED: RuleInfo = RuleInfo {
+    id: "NARR-STATED",
+    family: Family::Narrative,
+    title: "已有的情况说明文字与数据不符（逐句比对）",
+    severity: "错误（数字按其写出的精度仍不符）；警告（措辞不同、缺句）；提示（同一数字写法不同、多余标点）",
+    purpose: "把一份已写好的情况说明（如去年手工撰写的、或已公开的报告全文，用 `juesuan check DIR --narrative 文件` 指定）与按数据生成的情况说明逐句对齐比对：同一句中的数字按写出的精度四舍五入后仍不符的报错（如“增加47%”而数据为 68.36%），措辞不同的给出警告，仅写法不同的（“10.8%”与 10.80%、“4502元”与 4,502.00元）作为提示。",
+    example: "情况说明 五：“较2021年决算增加76.68万元，增加47%…” —— 按数据应为“增长68.36%”。",
+};
+impl Rule for StatedNarrative {
+    fn info(&self) -> &'static RuleInfo {
+        &STATED
+    }
+    fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
+        use juesuan_compose::DiffKind;
+        let Some(diffs) = ctx.narrative_diffs.as_ref() else {
+            return Vec::new();
+        };
+        diffs
+            .iter()
+            .map(|d| {
+                let theirs = d.theirs.clone().unwrap_or_default();
+                let ours = d.ours.clone().unwrap_or_default();
+                let trivial = |s: &str| s.chars().all(|c| matches!(c, '。' | '；' | '，' | '：'));
+                let (sev, msg) = match &d.kind {
+                    DiffKind::Number { ours: o, theirs: t } => (
+                        Severity::Error,
+                        format!(
+                            "情况说明 {}：陈述的“{t}”与数据不符，按数据应为“{o}”",
+                            d.section
+                        ),
+                    ),
+                    DiffKind::ExtraNumber { theirs: t } => (
+                        Severity::Warning,
+                        format!(
+                            "情况说明 {}：陈述中有按数据生成的句子所没有的数字“{t}”",
+                            d.section
+                        ),
+                    ),
+                    DiffKind::MissingNumber { ours: o } => (
+                        Severity::Warning,
+                        format!("情况说明 {}：少了按数据应陈述的数字“{o}”", d.section),
+                    ),
+                    DiffKind::Wording => (
+                        Severity::Warning,
+                        format!("情况说明 {}：措辞与按数据生成的不同", d.section),
+                    ),
+                    DiffKind::Format => (
+                        Severity::Info,
+                        format!("情况说明 {}：数字相同，写法不同", d.section),
+                    ),
+                    DiffKind::Missing => (
+                        Severity::Warning,
+                        format!("情况说明 {}：缺少一句", d.section),
+                    ),
+                    DiffKind::Extra if trivial(&theirs) => (
+                        Severity::Info,
+                        format!("情况说明 {}：多余的标点“{theirs}”", d.section),
+                    ),
+                    DiffKind::Extra => (
+                        Severity::Warning,
+                        format!("情况说明 {}：多出一句（数据中没有对应内容）", d.section),
+                    ),
+                };
+                Finding::new(
+                    STATED.id,
+                    sev,
+                    Location::Narrative {
+                        section: d.section.clone(),
+                        quote: d.theirs.clone(),
+                    },
+                    msg,
+                    "按数据生成的句子见“应为”；改正陈述，或核对数据。",
+                )
+                .quote(
+                    if ours.is_empty() {
+                        "（无）".to_string()
+                    } else {
+                        ours
+                    },
+                    if theirs.is_empty() {
+                        "（无）".to_string()
+                    } else {
+                        theirs
+                    },
+                )
+            })
+            .collect()
     }
 }

@@ -57,7 +57,7 @@ pub trait Rule: Sync {
 
 /// Every rule, in the order findings are produced.
 pub fn registry() -> &'static [&'static dyn Rule] {
-    use crate::{cross, input, narrative, relations};
+    use crate::{cross, input, narrative, perf, relations};
     static RULES: &[&dyn Rule] = &[
         &relations::ColumnSum,
         &relations::RowSum,
@@ -84,6 +84,15 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &narrative::Reception,
         &narrative::Vehicles,
         &narrative::Procurement,
+        &narrative::StatedNarrative,
+        &perf::Weights,
+        &perf::ScoreWithinWeight,
+        &perf::StatedTotals,
+        &perf::BudgetExecution,
+        &perf::SelfScoreVsFacts,
+        &perf::TargetText,
+        &perf::ProseRate,
+        &perf::Coverage,
     ];
     RULES
 }

@@ -1,4 +1,11 @@
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::print_stdout, clippy::print_stderr, reason = "test code: a failed unwrap is a failed test")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stdout,
+    clippy::print_stderr,
+    reason = "test code: a failed unwrap is a failed test"
+)]
 //! Every number of the seed's 公开01–10表 appears at the same place in the tables we
 //! derive from the example's facts, and we print no number the seed does not.
 //! Truth: `../shared/seed/structured/*.csv` (transcribed from the seed and verified

@@ -1,0 +1,260 @@
+//! Scoring of 项目支出绩效自评 by the profile's method (docs/PERFORMANCE.md).
+//!
+//! Pipeline position: report (projects) + profile → **perf** → rules (stated vs
+//! supported scores), compose (the 第五部分 tables, the 十（四） summary), `juesuan score`.
+//!
+//! What is arithmetic is derived: the budget table's 合计, 结余, 执行率 and its score,
+//! the indicator total, the total and the grade. What is judgement stays the
+//! department's: each indicator's 得分. Beside it we *propose* the score the facts
+//! support, and say why, so a reviewer sees where the two part.
+
+use juesuan_model::{Actual, Dec, Indicator, Money, Op, Percent, Points, Project, Target};
+use juesuan_profile::PerformanceDef;
+use serde::Serialize;
+
+/// Which amount the execution rate is measured against.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateBase {
+    /// 全年预算数 (the adjusted budget), the normal case.
+    FullYear,
+    /// 年初预算数（预算编制）, when the 全年预算数 is zero.
+    Initial,
+    /// Both are zero: no rate.
+    None,
+}
+
+/// The derived 预算执行情况 of a project (its 合计 row).
+#[derive(Clone, Debug, Serialize)]
+pub struct BudgetEval {
+    /// 年初预算数：目标申报.
+    pub declared: Money,
+    /// 年初预算数：预算编制.
+    pub compiled: Money,
+    /// 全年预算数.
+    pub full_year: Money,
+    /// 全年执行数.
+    pub executed: Money,
+    /// 资金结（转）余 = 全年预算数 − 全年执行数.
+    pub balance: Money,
+    /// Denominator of the rate.
+    pub base: RateBase,
+    /// 执行率, 四舍五入 to 0.01 %.
+    pub rate: Option<Percent>,
+    /// Its score: weight × min(rate, 100 %).
+    pub score: Points,
+}
+
+/// How an indicator fares against its target.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Target met.
+    Met,
+    /// A quantitative target missed.
+    Missed,
+    /// Partly achieved (qualitative).
+    Partial,
+    /// Not achieved.
+    NotAchieved,
+    /// No target was set.
+    NotSet,
+    /// Cannot be judged from what is written.
+    Unknown,
+}
+
+/// The score the facts support for one indicator, and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct IndicatorEval {
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Proposed score (none when it cannot be judged).
+    pub proposed: Option<Points>,
+    /// Why, in Chinese.
+    pub why: String,
+}
+
+/// A project scored.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProjectEval {
+    /// Budget execution.
+    pub budget: BudgetEval,
+    /// One per indicator.
+    pub indicators: Vec<IndicatorEval>,
+    /// Σ 权重.
+    pub weight_sum: Points,
+    /// Σ stated 得分 (the department's indicator score).
+    pub indicator_score: Points,
+    /// budget score + indicator score.
+    pub total: Points,
+    /// Grade of `total`.
+    pub grade: String,
+    /// Σ proposed 得分 (stated where no proposal can be made).
+    pub proposed_indicator_score: Points,
+    /// budget score + proposed indicator score.
+    pub proposed_total: Points,
+    /// Grade of `proposed_total`.
+    pub proposed_grade: String,
+}
+
+/// The execution of a project's budget, derived.
+pub fn budget(p: &Project, m: &PerformanceDef) -> BudgetEval {
+    let declared = p.total(|l| l.declared);
+    let compiled = p.total(|l| l.compiled);
+    let full_year = p.total(|l| l.full_year);
+    let executed = p.total(|l| l.executed);
+    let (base, denom) = if !full_year.is_zero() {
+        (RateBase::FullYear, full_year)
+    } else if !compiled.is_zero() {
+        (RateBase::Initial, compiled)
+    } else {
+        (RateBase::None, Money::ZERO)
+    };
+    let rate = Percent::ratio(executed, denom);
+    let capped = executed.min(denom).max(Money::ZERO);
+    let score = m
+        .budget_weight
+        .scaled(i128::from(capped.fen()), i128::from(denom.fen()));
+    BudgetEval {
+        declared,
+        compiled,
+        full_year,
+        executed,
+        balance: full_year - executed,
+        base,
+        rate,
+        score,
+    }
+}
+
+fn pct_of(weight: Points, percent: i64) -> Points {
+    weight.scaled(i128::from(percent), 100)
+}
+
+fn ratio_text(num: i128, den: i128) -> String {
+    Percent::of(num, den).map_or_else(|| "—".to_string(), |p| p.display())
+}
+
+/// Whether smaller actual values are better for this indicator and target.
+pub fn lower_is_better(ind: &Indicator, op: Op, value: Dec, m: &PerformanceDef) -> bool {
+    match op {
+        Op::Le | Op::Lt => true,
+        Op::Ge | Op::Gt => false,
+        Op::Eq => value.scaled == 0 || m.lower_is_better.iter().any(|c| c == &ind.level2),
+    }
+}
+
+/// The score the facts support for one indicator.
+pub fn indicator(ind: &Indicator, m: &PerformanceDef) -> IndicatorEval {
+    let w = ind.weight;
+    let full = |why: String| IndicatorEval {
+        verdict: Verdict::Met,
+        proposed: Some(w),
+        why,
+    };
+    match (&ind.target.value, &ind.actual.value) {
+        (Target::NotSet, _) => IndicatorEval {
+            verdict: Verdict::NotSet,
+            proposed: Some(pct_of(w, m.not_set_percent)),
+            why: format!(
+                "未设定年度指标值，无从考核：按方法得权重的 {}%",
+                m.not_set_percent
+            ),
+        },
+        (Target::Quantity { op, value, unit }, Actual::Number(a)) => {
+            let (a_s, t_s) = Dec::common(*a, *value);
+            let lower = lower_is_better(ind, *op, *value, m);
+            let met = match op {
+                Op::Ge => a_s >= t_s,
+                Op::Gt => a_s > t_s,
+                Op::Le => a_s <= t_s,
+                Op::Lt => a_s < t_s,
+                Op::Eq if lower => a_s <= t_s,
+                Op::Eq => a_s >= t_s,
+            };
+            let target = format!("{}{}{}", op.symbol(), value.display(), unit);
+            if met {
+                return full(format!(
+                    "目标 {target}，实际 {}：达到目标，得满分 {w}",
+                    a.display()
+                ));
+            }
+            let (num, den) = if lower { (t_s, a_s) } else { (a_s.max(0), t_s) };
+            let proposed = if den <= 0 {
+                Points::ZERO
+            } else {
+                w.scaled(num.min(den), den)
+            };
+            IndicatorEval {
+                verdict: Verdict::Missed,
+                proposed: Some(proposed),
+                why: format!(
+                    "目标 {target}，实际 {}：未达到，完成 {}，按比例得 {proposed}（权重 {w}）",
+                    a.display(),
+                    ratio_text(num, den),
+                ),
+            }
+        }
+        (Target::Quantity { .. }, Actual::Achieved) => {
+            full("实际完成值写作“达成预期指标”，按达到目标计满分".to_string())
+        }
+        (_, Actual::Achieved) => full(format!("定性指标达成，得满分 {w}")),
+        (_, Actual::Partial) => {
+            let p = pct_of(w, m.partial_percent);
+            IndicatorEval {
+                verdict: Verdict::Partial,
+                proposed: Some(p),
+                why: format!("部分达成，按方法得权重的 {}%：{p}", m.partial_percent),
+            }
+        }
+        (_, Actual::NotAchieved) => IndicatorEval {
+            verdict: Verdict::NotAchieved,
+            proposed: Some(Points::ZERO),
+            why: "未达成，得 0 分".to_string(),
+        },
+        (Target::Quantity { .. }, _) => IndicatorEval {
+            verdict: Verdict::Unknown,
+            proposed: None,
+            why: format!(
+                "定量目标，但实际完成值“{}”不是数值，无法比较",
+                ind.actual.text
+            ),
+        },
+        (_, _) => IndicatorEval {
+            verdict: Verdict::Unknown,
+            proposed: None,
+            why: format!("实际完成值“{}”不能判断是否达成", ind.actual.text),
+        },
+    }
+}
+
+/// Scores a whole project.
+pub fn evaluate(p: &Project, m: &PerformanceDef) -> ProjectEval {
+    let budget = budget(p, m);
+    let indicators: Vec<IndicatorEval> = p.indicators.iter().map(|i| indicator(i, m)).collect();
+    let weight_sum = p.indicators.iter().map(|i| i.weight).sum();
+    let indicator_score: Points = p
+        .indicators
+        .iter()
+        .map(|i| i.score.unwrap_or_default())
+        .sum();
+    let proposed_indicator_score: Points = p
+        .indicators
+        .iter()
+        .zip(&indicators)
+        .map(|(i, e)| e.proposed.or(i.score).unwrap_or_default())
+        .sum();
+    let total = budget.score + indicator_score;
+    let proposed_total = budget.score + proposed_indicator_score;
+    ProjectEval {
+        grade: m.grade(total),
+        proposed_grade: m.grade(proposed_total),
+        budget,
+        indicators,
+        weight_sum,
+        indicator_score,
+        total,
+        proposed_indicator_score,
+        proposed_total,
+    }
+}
