@@ -11,6 +11,7 @@
 
 mod output;
 mod pipeline;
+mod score;
 
 use clap::{Parser, Subcommand};
 use juesuan_model::Severity;
@@ -74,6 +75,14 @@ enum Command {
         /// 以 Markdown 输出（即 docs/RULES.md）
         #[arg(long)]
         markdown: bool,
+    },
+    /// 项目绩效自评：逐项目列出自评得分、按评分方法应得的分数及差异原因
+    Score {
+        /// 输入目录（含 report.toml）或 report.toml 文件
+        input: PathBuf,
+        /// 输出格式：text（默认）或 json
+        #[arg(long, default_value = "text")]
+        format: String,
     },
     /// 列出内置的报告模板（profile）
     Profiles,
@@ -246,6 +255,26 @@ fn rules(markdown: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn score(input: &Path, format: &str) -> ExitCode {
+    let loaded = match load(input, None) {
+        Ok(l) => l,
+        Err(f) => return fail(f),
+    };
+    if loaded.report.projects.is_empty() {
+        println!("没有项目绩效自评（projects/ 目录为空或不存在）。");
+        return ExitCode::SUCCESS;
+    }
+    match format {
+        "text" => print!("{}", score::text(&loaded.report, loaded.profile)),
+        "json" => match serde_json::to_string_pretty(&score::scores(&loaded.report, loaded.profile)) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return fail(Failure::Other(format!("无法输出 JSON：{e}"))),
+        },
+        other => return fail(Failure::Other(format!("未知的输出格式 “{other}”：可用 text、json"))),
+    }
+    ExitCode::SUCCESS
+}
+
 fn profiles() -> ExitCode {
     for id in juesuan_profile::BUILTIN {
         match juesuan_profile::builtin(id) {
@@ -296,6 +325,7 @@ fn main() -> ExitCode {
         } => build(&input, &output, &format, force),
         Command::Explain { rule } => explain(&rule),
         Command::Rules { markdown } => rules(markdown),
+        Command::Score { input, format } => score(&input, &format),
         Command::Profiles => profiles(),
     }
 }
