@@ -266,11 +266,17 @@ fn score(input: &Path, format: &str) -> ExitCode {
     }
     match format {
         "text" => print!("{}", score::text(&loaded.report, loaded.profile)),
-        "json" => match serde_json::to_string_pretty(&score::scores(&loaded.report, loaded.profile)) {
-            Ok(s) => println!("{s}"),
-            Err(e) => return fail(Failure::Other(format!("无法输出 JSON：{e}"))),
-        },
-        other => return fail(Failure::Other(format!("未知的输出格式 “{other}”：可用 text、json"))),
+        "json" => {
+            match serde_json::to_string_pretty(&score::scores(&loaded.report, loaded.profile)) {
+                Ok(s) => println!("{s}"),
+                Err(e) => return fail(Failure::Other(format!("无法输出 JSON：{e}"))),
+            }
+        }
+        other => {
+            return fail(Failure::Other(format!(
+                "未知的输出格式 “{other}”：可用 text、json"
+            )));
+        }
     }
     ExitCode::SUCCESS
 }

@@ -37,7 +37,11 @@ pub fn scores<'a>(report: &'a Report, profile: &Profile) -> Vec<ProjectScore<'a>
 /// The scores as terminal text.
 pub fn text(report: &Report, profile: &Profile) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "项目支出绩效自评：自评得分与按评分方法计算的得分（模板 {}）", profile.id);
+    let _ = writeln!(
+        s,
+        "项目支出绩效自评：自评得分与按评分方法计算的得分（模板 {}）",
+        profile.id
+    );
     let _ = writeln!(s, "评分方法：{}\n", profile.performance.method);
     let all = scores(report, profile);
     for (i, ps) in all.iter().enumerate() {
@@ -64,8 +68,16 @@ pub fn text(report: &Report, profile: &Profile) -> String {
             (Some(t), None) => t.to_string(),
             _ => format!("{}（{}，计算）", e.total, e.grade),
         };
-        let mark = if e.proposed_grade == e.grade { "" } else { "　← 等级不同" };
-        let _ = writeln!(s, "   总得分：自评 {stated}，按方法 {}（{}）{mark}", e.proposed_total, e.proposed_grade);
+        let mark = if e.proposed_grade == e.grade {
+            ""
+        } else {
+            "　← 等级不同"
+        };
+        let _ = writeln!(
+            s,
+            "   总得分：自评 {stated}，按方法 {}（{}）{mark}",
+            e.proposed_total, e.proposed_grade
+        );
         let differing: Vec<String> = p
             .indicators
             .iter()
@@ -75,7 +87,8 @@ pub fn text(report: &Report, profile: &Profile) -> String {
                 format!(
                     "     {}：自评 {}，建议 {} —— {}",
                     ind.name,
-                    ind.score.map_or_else(|| "未填".to_string(), |x| x.to_string()),
+                    ind.score
+                        .map_or_else(|| "未填".to_string(), |x| x.to_string()),
                     ev.proposed.map_or_else(String::new, |x| x.to_string()),
                     ev.why
                 )

@@ -404,6 +404,24 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
         NarrativeInputs::default()
     };
 
+    if let Some(names) = narrative.lists.get("perf.summarized") {
+        for n in names {
+            if !projects.iter().any(|p| &p.name == n) {
+                let src = narrative
+                    .sources
+                    .get("lists.perf.summarized")
+                    .cloned()
+                    .unwrap_or_else(|| SourceRef::file(format!("{shown_dir}/{NARRATIVE_FILE}")));
+                errors.push(InputError::at(
+                    src,
+                    format!(
+                        "要公开的项目“{n}”不在 projects/ 中{}",
+                        did_you_mean(n, projects.iter().map(|p| p.name.as_str()))
+                    ),
+                ));
+            }
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }

@@ -1,0 +1,492 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+//! Bad input: every unusable input gets a Chinese message naming file and line (and
+//! field), exit code 2, no output written, and never a panic.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/jincheng-amr-2022")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A scratch copy of the example, changed by `edit`.
+fn scratch(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&example(), &t.path().join("in"));
+    edit(&t.path().join("in"));
+    t
+}
+
+fn replace(path: &Path, from: &str, to: &str) {
+    let s = std::fs::read_to_string(path).unwrap();
+    assert!(
+        s.contains(from),
+        "{} does not contain {from:?}",
+        path.display()
+    );
+    std::fs::write(path, s.replacen(from, to, 1)).unwrap();
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn juesuan(args: &[&str]) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_juesuan"))
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `check` and `build` both refuse with exit 2, say every `expect`ed phrase, write
+/// nothing, and do not panic.
+fn refused(t: &tempfile::TempDir, expect: &[&str]) {
+    let input = t.path().join("in");
+    let input = input.to_str().unwrap();
+    let check = juesuan(&["check", input]);
+    assert_eq!(check.code, 2, "check exit code; stderr:\n{}", check.stderr);
+    for e in expect {
+        assert!(
+            check.stderr.contains(e),
+            "check stderr lacks {e:?}:\n{}",
+            check.stderr
+        );
+    }
+    let out = t.path().join("out");
+    let build = juesuan(&["build", input, "-o", out.to_str().unwrap()]);
+    assert_eq!(build.code, 2, "build exit code; stderr:\n{}", build.stderr);
+    assert!(!out.exists(), "build wrote output despite bad input");
+    for r in [&check, &build] {
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+        assert!(r.stderr.contains("错误："), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn unknown_profile() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("report.toml"),
+            "profile = \"shanxi-2022\"",
+            "profile = \"shanxi-2099\"",
+        )
+    });
+    refused(
+        &t,
+        &[
+            "report.toml 第 9 行",
+            "未知的模板 “shanxi-2099”",
+            "shanxi-2022",
+        ],
+    );
+}
+
+#[test]
+fn missing_report_toml() {
+    let t = scratch(|d| std::fs::remove_file(d.join("report.toml")).unwrap());
+    refused(&t, &["report.toml", "找不到 report.toml"]);
+}
+
+#[test]
+fn missing_income_csv() {
+    let t = scratch(|d| std::fs::remove_file(d.join("income.csv")).unwrap());
+    refused(&t, &["income.csv", "缺少文件 income.csv"]);
+}
+
+#[test]
+fn missing_input_directory() {
+    let r = juesuan(&["check", "/nonexistent/juesuan-input"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("/nonexistent/juesuan-input") && r.stderr.contains("路径不存在"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn malformed_toml() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("report.toml"),
+            "year = 2022",
+            "year = 2022\n[balances",
+        )
+    });
+    refused(&t, &["report.toml 第 13 行", "TOML"]);
+}
+
+#[test]
+fn float_amount_in_toml() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("report.toml"),
+            "carry_in = \"21,675.00\"",
+            "carry_in = 21675.5",
+        )
+    });
+    refused(&t, &["report.toml 第", "金额请写成带引号的字符串"]);
+}
+
+#[test]
+fn unknown_key_in_toml_gets_a_suggestion() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("report.toml"),
+            "carry_out = \"21,675.00\"",
+            "carry_uot = \"21,675.00\"",
+        )
+    });
+    refused(
+        &t,
+        &[
+            "report.toml 第",
+            "[balances] 中没有 “carry_uot”",
+            "是否应为 “carry_out”",
+        ],
+    );
+}
+
+#[test]
+fn non_numeric_amount() {
+    let t = scratch(|d| replace(&d.join("general-budget.csv"), "25483460.23", "2548x3460.23"));
+    refused(&t, &["general-budget.csv 第 3 行「基本支出」", "不是金额"]);
+}
+
+#[test]
+fn amount_with_three_decimals() {
+    let t = scratch(|d| replace(&d.join("income.csv"), "80550.00", "80550.123"));
+    refused(&t, &["income.csv 第 2 行「财政拨款收入」", "超过两位小数"]);
+}
+
+#[test]
+fn malformed_functional_code() {
+    let t = scratch(|d| replace(&d.join("income.csv"), "2013299,", "201329,"));
+    refused(
+        &t,
+        &[
+            "income.csv 第 2 行「科目编码」",
+            "“201329” 不是支出功能分类科目编码",
+        ],
+    );
+}
+
+#[test]
+fn unknown_economic_code() {
+    let t = scratch(|d| replace(&d.join("economic.csv"), "30101,基本工资", "30198,基本工资"));
+    refused(
+        &t,
+        &[
+            "economic.csv 第 2 行「经济分类科目编码」",
+            "30198 不在 shanxi-2022 的支出经济分类目录中",
+        ],
+    );
+}
+
+#[test]
+fn unknown_functional_code_without_a_name() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("income.csv"),
+            "2013299,其他组织事务支出,",
+            "2013298,,",
+        )
+    });
+    refused(
+        &t,
+        &[
+            "income.csv 第 2 行「科目名称」",
+            "2013298 不在 shanxi-2022 的科目目录中",
+        ],
+    );
+}
+
+#[test]
+fn duplicated_row() {
+    let t = scratch(|d| {
+        let p = d.join("general-budget.csv");
+        let mut s = std::fs::read_to_string(&p).unwrap();
+        s.push_str("2013801,行政运行,1.00,\n");
+        std::fs::write(p, s).unwrap();
+    });
+    refused(
+        &t,
+        &[
+            "general-budget.csv 第 16 行",
+            "科目 2013801 重复（第 3 行已有）",
+        ],
+    );
+}
+
+#[test]
+fn item_without_a_known_class() {
+    let t = scratch(|d| {
+        let p = d.join("income.csv");
+        let mut s = std::fs::read_to_string(&p).unwrap();
+        s.push_str("2280101,其他支出,100.00,,,,,\n");
+        std::fs::write(p, s).unwrap();
+    });
+    refused(
+        &t,
+        &[
+            "income.csv 第 16 行「科目编码」",
+            "类 228 不是公开01表所列的 26 个功能类之一",
+        ],
+    );
+}
+
+#[test]
+fn csv_row_wider_than_its_header() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("general-budget.csv"),
+            "2013801,行政运行,25483460.23,",
+            "2013801,行政运行,25483460.23,,99",
+        )
+    });
+    refused(
+        &t,
+        &["general-budget.csv 第 3 行", "本行有 5 列，表头只有 4 列"],
+    );
+}
+
+#[test]
+fn unknown_csv_column() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("general-budget.csv"),
+            "基本支出,项目支出",
+            "基本支出,项目之出",
+        )
+    });
+    refused(
+        &t,
+        &[
+            "general-budget.csv 第 1 行「项目之出」",
+            "未知的列",
+            "是否应为 “项目支出”",
+        ],
+    );
+}
+
+#[test]
+fn gbk_encoded_csv() {
+    let t = scratch(|d| {
+        // "科目编码" in GBK, then ASCII: not valid UTF-8.
+        let gbk: &[u8] = &[0xBF, 0xC6, 0xC4, 0xBF, 0xB1, 0xE0, 0xC2, 0xEB, b'\n'];
+        std::fs::write(d.join("economic.csv"), gbk).unwrap();
+    });
+    refused(&t, &["economic.csv", "不是 UTF-8 编码（可能是 GBK）"]);
+}
+
+#[test]
+fn misspelt_csv_file_name() {
+    let t = scratch(|d| {
+        std::fs::rename(d.join("general-budget.csv"), d.join("general-budgets.csv")).unwrap()
+    });
+    refused(
+        &t,
+        &[
+            "general-budgets.csv",
+            "不认识的文件",
+            "是否应为 “general-budget.csv”",
+        ],
+    );
+}
+
+#[test]
+fn unknown_narrative_input() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("narrative.toml"),
+            "\"reason.一\" =",
+            "\"reasn.一\" =",
+        )
+    });
+    refused(&t, &["narrative.toml 第", "[texts] 中没有 “reasn.一”"]);
+}
+
+#[test]
+fn project_weight_not_a_number() {
+    let t = scratch(|d| {
+        let p = std::fs::read_dir(d.join("projects"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .min()
+            .unwrap();
+        replace(&p, "weight = \"8\"", "weight = \"八\"");
+    });
+    refused(
+        &t,
+        &["projects/01-市场监督管理经费.toml 第", "“八” 不是分值"],
+    );
+}
+
+#[test]
+fn project_indicator_without_category() {
+    let t = scratch(|d| {
+        let p = std::fs::read_dir(d.join("projects"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .min()
+            .unwrap();
+        replace(&p, "level2 = \"数量指标\"", "level2 = \"\"");
+    });
+    refused(
+        &t,
+        &["projects/01-市场监督管理经费.toml 第", "缺少二级指标"],
+    );
+}
+
+#[test]
+fn project_summary_naming_no_project() {
+    let t = scratch(|d| replace(&d.join("narrative.toml"), "\"抽检费\",", "\"抽检经费\","));
+    refused(
+        &t,
+        &["narrative.toml 第", "“抽检经费”", "不在 projects/ 中"],
+    );
+}
+
+/// Not unusable, but wrong: a project spending more than its budget is an error
+/// finding (exit 1), and an unreadable target a warning — check still runs.
+#[test]
+fn project_execution_over_budget_and_an_unreadable_target_are_findings() {
+    let t = scratch(|d| {
+        let p = std::fs::read_dir(d.join("projects"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .min()
+            .unwrap();
+        replace(
+            &p,
+            "executed = \"2,737,825.90\"",
+            "executed = \"2,837,825.90\"",
+        );
+        replace(&p, "target = \"≥60个\"", "target = \"≥六十个\"");
+    });
+    let r = juesuan(&["check", t.path().join("in").to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("[PERF-BUDGET]")
+            && r.stdout
+                .contains("全年执行数 2,837,825.90 超过全年预算数 2,737,825.90"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("[PERF-TARGET]")
+            && r.stdout.contains("“≥六十个” 有比较符号“≥”，但其后不是数值"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn all_errors_of_an_input_are_reported_at_once() {
+    let t = scratch(|d| {
+        replace(&d.join("income.csv"), "80550.00", "80550.123");
+        replace(&d.join("general-budget.csv"), "25483460.23", "abc");
+        replace(&d.join("economic.csv"), "30101,基本工资", "30198,基本工资");
+    });
+    let r = juesuan(&["check", t.path().join("in").to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    for e in [
+        "income.csv 第 2 行",
+        "general-budget.csv 第 3 行",
+        "economic.csv 第 2 行",
+        "3 处错误",
+    ] {
+        assert!(r.stderr.contains(e), "lacks {e}:\n{}", r.stderr);
+    }
+}
+
+#[test]
+fn unwritable_output_directory() {
+    let t = tempfile::tempdir().unwrap();
+    let blocker = t.path().join("file");
+    std::fs::write(&blocker, "not a directory").unwrap();
+    let out = blocker.join("out");
+    let r = juesuan(&[
+        "build",
+        example().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("无法创建输出目录"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"));
+}
+
+#[test]
+fn unknown_output_format_and_unknown_rule() {
+    let r = juesuan(&["build", example().to_str().unwrap(), "--format", "docx"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("未知的输出格式 “docx”"), "{}", r.stderr);
+    let r = juesuan(&["explain", "T-ROWSUMM"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("没有规则 “T-ROWSUMM”") && r.stderr.contains("是否应为 “T-ROWSUM”"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_build_with_errors_writes_nothing_unless_forced() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("report.toml"),
+            "administrative = \"3,431,071.42\"",
+            "administrative = \"3,531,071.42\"",
+        )
+    });
+    let input = t.path().join("in");
+    let out = t.path().join("out");
+    let r = juesuan(&[
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("[XT-10-06]") && r.stderr.contains("未生成报告"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+    let r = juesuan(&[
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(out.join("report.html").exists() && out.join("report.json").exists());
+}
