@@ -258,3 +258,209 @@ pub fn evaluate(p: &Project, m: &PerformanceDef) -> ProjectEval {
         proposed_total,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juesuan_model::{Actual, Dec, Parsed, SourceRef, Target};
+
+    fn method() -> PerformanceDef {
+        juesuan_profile::builtin("shanxi-2022")
+            .unwrap()
+            .performance
+            .clone()
+    }
+
+    fn ind(level2: &str, target: &str, actual: &str, weight: i64) -> Indicator {
+        Indicator {
+            level1: "产出指标".into(),
+            level2: level2.into(),
+            name: "测试指标".into(),
+            initial: String::new(),
+            target: Parsed {
+                text: target.into(),
+                value: Target::parse(target).unwrap(),
+            },
+            actual: Parsed {
+                text: actual.into(),
+                value: Actual::parse(actual),
+            },
+            weight: Points::whole(weight),
+            score: None,
+            deviation: String::new(),
+            source: SourceRef::default(),
+        }
+    }
+
+    fn proposed(level2: &str, target: &str, actual: &str, weight: i64) -> (Verdict, String) {
+        let e = indicator(&ind(level2, target, actual, weight), &method());
+        (
+            e.verdict,
+            e.proposed.map(|p| p.display()).unwrap_or_default(),
+        )
+    }
+
+    #[test]
+    fn quantitative_targets_met_and_missed() {
+        assert_eq!(
+            proposed("数量指标", "≥60个", "1687", 8),
+            (Verdict::Met, "8".into())
+        );
+        assert_eq!(
+            proposed("数量指标", "≥10000人", "7400", 6),
+            (Verdict::Missed, "4.44".into())
+        );
+        assert_eq!(
+            proposed("数量指标", "＝132 套", "124", 20),
+            (Verdict::Missed, "18.79".into())
+        );
+        // ＝ on a quantity means at least: exceeding meets it.
+        assert_eq!(
+            proposed("数量指标", "＝2条", "6", 10),
+            (Verdict::Met, "10".into())
+        );
+        // ＞900: exactly 900 misses, by a hair.
+        assert_eq!(
+            proposed("数量指标", "＞900 户", "900", 8),
+            (Verdict::Missed, "8".into())
+        );
+        assert_eq!(
+            proposed("成本指标", "≥1000 元", "900", 5),
+            (Verdict::Missed, "4.5".into())
+        );
+    }
+
+    #[test]
+    fn costs_and_zero_targets_are_lower_is_better() {
+        assert_eq!(
+            proposed("成本指标", "≤390 万元", "164", 10),
+            (Verdict::Met, "10".into())
+        );
+        assert_eq!(
+            proposed("成本指标", "＝180 元/人/天", "200", 10),
+            (Verdict::Missed, "9".into())
+        );
+        assert_eq!(
+            proposed("成本指标", "＝180 元/人/天", "150", 10),
+            (Verdict::Met, "10".into())
+        );
+        assert_eq!(
+            proposed("经济效益指标", "＝0件", "0", 10),
+            (Verdict::Met, "10".into())
+        );
+        assert_eq!(
+            proposed("经济效益指标", "＝0%", "1", 15),
+            (Verdict::Missed, "0".into())
+        );
+    }
+
+    #[test]
+    fn qualitative_and_unset_targets() {
+        assert_eq!(
+            proposed("时效指标", "及时", "达成预期指标", 10),
+            (Verdict::Met, "10".into())
+        );
+        assert_eq!(
+            proposed("时效指标", "及时", "部分达成预期指标并具有一定效果", 10),
+            (Verdict::Partial, "6".into())
+        );
+        assert_eq!(
+            proposed("时效指标", "及时", "未达成预期指标", 10),
+            (Verdict::NotAchieved, "0".into())
+        );
+        assert_eq!(
+            proposed(
+                "时效指标",
+                "2022.3-2022.11",
+                "部分达成预期指标并具有一定效果",
+                10
+            ),
+            (Verdict::Partial, "6".into())
+        );
+        assert_eq!(
+            proposed("成本指标", "", "达成预期指标", 10),
+            (Verdict::NotSet, "0".into())
+        );
+        assert_eq!(
+            proposed("时效指标", "及时", "基本及时", 10),
+            (Verdict::Unknown, String::new())
+        );
+        assert_eq!(
+            proposed("数量指标", "≥5个", "较多", 10),
+            (Verdict::Unknown, String::new())
+        );
+    }
+
+    #[test]
+    fn budget_score_against_full_year_then_initial() {
+        let line = |compiled: &str, full: &str, executed: &str| juesuan_model::BudgetLine {
+            source: "市县区财政资金".into(),
+            declared: Money::parse(compiled).unwrap(),
+            compiled: Money::parse(compiled).unwrap(),
+            full_year: Money::parse(full).unwrap(),
+            executed: Money::parse(executed).unwrap(),
+        };
+        let project = |l| Project {
+            name: "测试".into(),
+            level: 2,
+            unit: String::new(),
+            department: String::new(),
+            date: String::new(),
+            fund: String::new(),
+            texts: Default::default(),
+            budget: vec![l],
+            indicators: Vec::new(),
+            stated: Default::default(),
+            source: SourceRef::default(),
+        };
+        let b = budget(
+            &project(line("4,700,000", "2,737,825.90", "2,737,825.90")),
+            &method(),
+        );
+        assert_eq!(
+            (b.base, b.rate.unwrap().display(), b.score.display()),
+            (RateBase::FullYear, "100.00%".into(), "10".into())
+        );
+        let b = budget(&project(line("1,000", "1,000", "583.33")), &method());
+        assert_eq!(
+            (b.rate.unwrap().display(), b.score.display()),
+            ("58.33%".into(), "5.83".into())
+        );
+        let b = budget(&project(line("200,000", "0", "0")), &method());
+        assert_eq!(
+            (b.base, b.rate.unwrap().display(), b.score.display()),
+            (RateBase::Initial, "0.00%".into(), "0".into())
+        );
+        let b = budget(&project(line("0", "0", "0")), &method());
+        assert_eq!(
+            (b.base, b.rate, b.score.display()),
+            (RateBase::None, None, "0".into())
+        );
+        // Over-execution is capped at the weight.
+        let b = budget(&project(line("100", "100", "150")), &method());
+        assert_eq!(b.score.display(), "10");
+        let _ = Dec::parse("1");
+    }
+
+    #[test]
+    fn grades_by_band() {
+        let m = method();
+        for (t, g) in [
+            (100, "优"),
+            (90, "优"),
+            (8999, "良"),
+            (80, "良"),
+            (77, "中"),
+            (60, "中"),
+            (59, "差"),
+            (0, "差"),
+        ] {
+            let p = if t > 100 {
+                Points::from_hundredths(t)
+            } else {
+                Points::whole(t)
+            };
+            assert_eq!(m.grade(p), g, "{t}");
+        }
+    }
+}

@@ -13,6 +13,8 @@ mod narrative;
 mod perf;
 mod registry;
 mod relations;
+#[cfg(test)]
+mod tests;
 
 pub use ctx::Ctx;
 pub use registry::{Family, Rule, RuleInfo, find, registry};
@@ -38,6 +40,26 @@ pub fn run(ctx: Ctx<'_>) -> Vec<Finding> {
     out
 }
 
+/// What the registry guarantees about single-cell changes, and what escapes.
+const ESCAPES: &str = "
+## What a single changed cell can escape
+
+`crates/rules/tests/properties.rs` changes every cell of the example's ten tables by
+±0.01 元 and by ±10,000.00 元 and runs the table, cross-table and input rules on the
+result, as an audit of a published report would (no access to the inputs): 3,520 of
+the 3,524 changes are reported as a warning or an error (99.89 %). A property test does
+the same on generated consistent reports, which themselves pass every rule. Two cells
+can escape, by design:
+
+- 公开10表 行17 单价100万元（含）以上设备: a count that no other figure of the report
+  relates to (any negative value is still caught by `T-NEG`).
+- 公开10表 行5/行6 机关运行经费 *lowered*: 机关运行经费 below 公用经费合计的基本支出 is
+  legitimate when the department has non-参公 事业单位 (their 公用经费 is not
+  机关运行经费), which an audited table does not reveal; `XT-10-06` reports it as
+  information. Raised above it, or when the inputs say every unit is 行政/参公, it is an
+  error.
+";
+
 /// Markdown documentation of every rule (docs/RULES.md is this, generated).
 pub fn rules_markdown() -> String {
     let mut s = String::from(
@@ -58,6 +80,7 @@ pub fn rules_markdown() -> String {
             i.severity
         ));
     }
+    s.push_str(ESCAPES);
     for r in registry() {
         let i = r.info();
         s.push_str(&format!(

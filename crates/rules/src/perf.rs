@@ -280,7 +280,7 @@ impl Rule for BudgetExecution {
         let mut out = Vec::new();
         for (p, e) in projects(ctx) {
             let b = &e.budget;
-            if b.executed > b.full_year && b.base == RateBase::FullYear {
+            if b.executed > b.full_year {
                 out.push(
                     finding(
                         &BUDGET,

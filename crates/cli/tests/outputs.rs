@@ -1,0 +1,138 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+//! The outputs of `juesuan build` on the example: the HTML equals its reviewed golden
+//! file, every figure of every seed table is in the right table of the HTML, the JSON
+//! holds the model, and two builds give the same bytes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn build(out: &Path) {
+    let s = Command::new(env!("CARGO_BIN_EXE_juesuan"))
+        .args([
+            "build",
+            root().join("examples/jincheng-amr-2022").to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+}
+
+#[test]
+fn html_matches_the_golden_file_and_builds_are_deterministic() {
+    let t = tempfile::tempdir().unwrap();
+    let (a, b) = (t.path().join("a"), t.path().join("b"));
+    build(&a);
+    build(&b);
+    for f in ["report.html", "report.json"] {
+        assert!(
+            std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
+            "{f} differs between two builds"
+        );
+    }
+    let html = std::fs::read_to_string(a.join("report.html")).unwrap();
+    let golden =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden/jincheng-amr-2022.html");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(golden.parent().unwrap()).unwrap();
+        std::fs::write(&golden, &html).unwrap();
+    }
+    let want = std::fs::read_to_string(&golden)
+        .expect("golden missing: run with UPDATE_GOLDEN=1 and review");
+    assert!(
+        want == html,
+        "report.html differs from {}; review with UPDATE_GOLDEN=1 and git diff",
+        golden.display()
+    );
+}
+
+/// The HTML section of one table (`<section class="table…" id="t01">` … `</section>`).
+fn table_html<'a>(html: &'a str, id: &str) -> &'a str {
+    let start = html
+        .find(&format!("id=\"t{id}\""))
+        .unwrap_or_else(|| panic!("no table {id}"));
+    let rest = html.get(start..).unwrap();
+    rest.get(..rest.find("</section>").unwrap()).unwrap()
+}
+
+fn grouped(plain: &str) -> String {
+    juesuan_model::Money::parse(plain).unwrap().yuan()
+}
+
+#[test]
+fn every_seed_figure_is_in_its_table_in_the_html() {
+    let t = tempfile::tempdir().unwrap();
+    build(t.path());
+    let html = std::fs::read_to_string(t.path().join("report.html")).unwrap();
+    let seed = root().join("../shared/seed/structured");
+    for (id, file) in [
+        ("01", "t01_shouru_zhichu_zongbiao.csv"),
+        ("02", "t02_shouru_juesuan.csv"),
+        ("03", "t03_zhichu_juesuan.csv"),
+        ("04", "t04_caizheng_bokuan_zongbiao.csv"),
+        ("05", "t05_yiban_gonggong_zhichu.csv"),
+        ("06", "t06_yiban_gonggong_mingxi.csv"),
+        ("07", "t07_sangong.csv"),
+        ("10", "t10_xiangguan_xinxi.csv"),
+    ] {
+        let section = table_html(&html, id);
+        let mut r = csv::Reader::from_path(seed.join(file)).unwrap();
+        let mut n = 0;
+        for rec in r.records() {
+            for cell in rec.unwrap().iter() {
+                if cell.len() > 3
+                    && cell.contains('.')
+                    && cell.chars().all(|c| c.is_ascii_digit() || c == '.')
+                {
+                    let shown = format!(">{}<", grouped(cell));
+                    assert!(section.contains(&shown), "公开{id}表 lacks {shown}");
+                    n += 1;
+                }
+            }
+        }
+        assert!(n > 0 || id == "08", "no figures compared for {id}");
+    }
+    for id in ["08", "09"] {
+        assert!(table_html(&html, id).contains("说明：本表无数据"));
+    }
+}
+
+#[test]
+fn json_holds_the_model_figures_tables_text_and_findings() {
+    let t = tempfile::tempdir().unwrap();
+    build(t.path());
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(t.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(v["schema"], "juesuan/report@1");
+    assert_eq!(v["profile"], "shanxi-2022");
+    assert_eq!(v["figures"]["grand.income"], "44614491.01");
+    assert_eq!(v["figures"]["gpb.total@201"], "38716532.65");
+    assert_eq!(v["figures"]["veh.total"], 13);
+    assert_eq!(v["tables"]["tables"].as_array().unwrap().len(), 10);
+    assert_eq!(v["report"]["meta"]["department"], "晋城市市场监督管理局");
+    assert_eq!(v["report"]["projects"].as_array().unwrap().len(), 14);
+    let parts: Vec<&str> = v["text"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(parts, ["overview", "narrative", "glossary", "attachments"]);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["severity"] != "error")
+    );
+}
