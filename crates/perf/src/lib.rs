@@ -198,19 +198,26 @@ pub fn indicator(ind: &Indicator, m: &PerformanceDef) -> IndicatorEval {
         (Target::Quantity { .. }, Actual::Achieved) => {
             full("实际完成值写作“达成预期指标”，按达到目标计满分".to_string())
         }
-        (_, Actual::Achieved) => full(format!("定性指标达成，得满分 {w}")),
+        (_, Actual::Achieved) => full(format!(
+            "定性指标达成：应得权重的 {}%–{}%，建议满分 {w}",
+            m.achieved_band.0, m.achieved_band.1
+        )),
         (_, Actual::Partial) => {
-            let p = pct_of(w, m.partial_percent);
+            let (lo, hi) = m.partial_band;
+            let p = pct_of(w, (lo + hi) / 2);
             IndicatorEval {
                 verdict: Verdict::Partial,
                 proposed: Some(p),
-                why: format!("部分达成，按方法得权重的 {}%：{p}", m.partial_percent),
+                why: format!("部分达成：应得权重的 {lo}%–{hi}%，建议取中 {p}"),
             }
         }
         (_, Actual::NotAchieved) => IndicatorEval {
             verdict: Verdict::NotAchieved,
-            proposed: Some(Points::ZERO),
-            why: "未达成，得 0 分".to_string(),
+            proposed: Some(pct_of(w, m.not_achieved_band.0)),
+            why: format!(
+                "未达成：应得权重的 {}%–{}%（不含上限），建议取下限",
+                m.not_achieved_band.0, m.not_achieved_band.1
+            ),
         },
         (Target::Quantity { .. }, _) => IndicatorEval {
             verdict: Verdict::Unknown,
@@ -362,7 +369,7 @@ mod tests {
         );
         assert_eq!(
             proposed("时效指标", "及时", "部分达成预期指标并具有一定效果", 10),
-            (Verdict::Partial, "6".into())
+            (Verdict::Partial, "7".into())
         );
         assert_eq!(
             proposed("时效指标", "及时", "未达成预期指标", 10),
@@ -375,7 +382,7 @@ mod tests {
                 "部分达成预期指标并具有一定效果",
                 10
             ),
-            (Verdict::Partial, "6".into())
+            (Verdict::Partial, "7".into())
         );
         assert_eq!(
             proposed("成本指标", "", "达成预期指标", 10),

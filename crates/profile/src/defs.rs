@@ -43,8 +43,16 @@ pub struct PerformanceDef {
     pub budget_weight: Points,
     /// 绩效指标分值合计 (90).
     pub indicator_weight: Points,
-    /// Share of the weight a 部分达成 qualitative indicator earns, in percent.
-    pub partial_percent: i64,
+    /// Weight each 一级指标 should carry (产出 50, 效益 30, 满意度 10), if prescribed.
+    pub level1_weights: Vec<(String, Points)>,
+    /// Score band of an achieved qualitative indicator, percent of its weight.
+    pub achieved_band: (i64, i64),
+    /// Score band of a 部分达成 qualitative indicator.
+    pub partial_band: (i64, i64),
+    /// Score band of a 未达成 qualitative indicator.
+    pub not_achieved_band: (i64, i64),
+    /// An actual value this many times its target hints the target was set too low.
+    pub overshoot_ratio: i64,
     /// Share of the weight an indicator without a target earns, in percent.
     pub not_set_percent: i64,
     /// 二级指标 whose "＝" targets mean "at most" (costs); others mean "at least".

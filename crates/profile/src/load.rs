@@ -53,8 +53,13 @@ struct RawProfile {
 struct RawPerformance {
     budget_weight: String,
     indicator_weight: String,
-    partial_percent: i64,
+    #[serde(default)]
+    level1_weights: std::collections::BTreeMap<String, String>,
+    achieved_band: [i64; 2],
+    partial_band: [i64; 2],
+    not_achieved_band: [i64; 2],
     not_set_percent: i64,
+    overshoot_ratio: i64,
     #[serde(default)]
     lower_is_better: Vec<String>,
     method: String,
@@ -355,6 +360,16 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
         })
     };
     let perf = &raw.performance;
+    let band = |b: [i64; 2]| {
+        if 0 <= b[0] && b[0] <= b[1] && b[1] <= 100 {
+            Ok((b[0], b[1]))
+        } else {
+            Err(bad(
+                "profile.toml",
+                format!("[performance] 得分区间 {b:?} 应在 0–100 之间且下限不大于上限"),
+            ))
+        }
+    };
     let mut grades = Vec::new();
     for g in &perf.grades {
         grades.push((g.name.clone(), points(&g.min, "grades.min")?));
@@ -368,8 +383,16 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
     let performance = PerformanceDef {
         budget_weight: points(&perf.budget_weight, "budget_weight")?,
         indicator_weight: points(&perf.indicator_weight, "indicator_weight")?,
-        partial_percent: perf.partial_percent,
+        level1_weights: perf
+            .level1_weights
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), points(v, "level1_weights")?)))
+            .collect::<Result<_, ProfileError>>()?,
+        achieved_band: band(perf.achieved_band)?,
+        partial_band: band(perf.partial_band)?,
+        not_achieved_band: band(perf.not_achieved_band)?,
         not_set_percent: perf.not_set_percent,
+        overshoot_ratio: perf.overshoot_ratio,
         lower_is_better: perf.lower_is_better.clone(),
         method: perf.method.clone(),
         grades,

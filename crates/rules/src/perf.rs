@@ -58,9 +58,9 @@ pub struct Weights;
 static WEIGHTS: RuleInfo = RuleInfo {
     id: "PERF-WEIGHT",
     family: Family::Performance,
-    title: "绩效指标权重之和 = 90（另 10 分为预算执行率）；权重不为 0",
-    severity: "错误（权重和不符）；警告（权重为 0 的指标）",
-    purpose: "项目支出绩效自评总分 100 分：预算执行率 10 分，绩效指标 90 分（分值见模板 [performance]）。各指标权重之和必须等于 90；权重为 0 的指标不参与评价，不应列入。",
+    title: "绩效指标权重之和 = 90（另 10 分为预算执行率）；一级指标权重 50/30/10；权重不为 0",
+    severity: "错误（权重和不符）；警告（一级指标权重不合原则、权重为 0 的指标）",
+    purpose: "项目支出绩效自评总分 100 分：预算执行率 10 分，绩效指标 90 分；原则上产出指标 50、效益指标 30、服务对象满意度指标 10（《项目支出绩效评价管理办法》财预〔2020〕10号；分值见模板 [performance]）。各指标权重之和必须等于 90；权重为 0 的指标不参与评价，不应列入。",
     example: "项目“市场监督管理经费”：指标“推进制造业实现绿色化”权重为 0。",
 };
 impl Rule for Weights {
@@ -85,6 +85,26 @@ impl Rule for Weights {
                     )
                     .quote(pts(want), pts(e.weight_sum)),
                 );
+            }
+            for (level1, want1) in &ctx.profile.performance.level1_weights {
+                let got: Points = p
+                    .indicators
+                    .iter()
+                    .filter(|i| &i.level1 == level1)
+                    .map(|i| i.weight)
+                    .sum();
+                if got != *want1 {
+                    out.push(
+                        finding(
+                            &WEIGHTS,
+                            Severity::Warning,
+                            at(p, Some(format!("一级指标「{level1}」"))),
+                            format!("项目“{}”{level1}的权重合计 {got}，原则上应为 {want1}", p.name),
+                            "《项目支出绩效评价管理办法》（财预〔2020〕10号）：原则上产出指标 50%、效益指标 30%、服务对象满意度指标 10%、预算执行率 10%。",
+                        )
+                        .quote(pts(*want1), pts(got)),
+                    );
+                }
             }
             for i in p.indicators.iter().filter(|i| i.weight == Points::ZERO) {
                 out.push(
@@ -328,9 +348,9 @@ pub struct SelfScoreVsFacts;
 static JUDGE: RuleInfo = RuleInfo {
     id: "PERF-JUDGE",
     family: Family::Performance,
-    title: "自评得分与事实不符：未达成的目标得满分、达成的目标被扣分、未设目标却得分",
-    severity: "警告（满分但目标未达到或只部分达成；未设定目标却得分；达成却被扣分）；提示（与按方法计算的建议分不同）",
-    purpose: "按模板的评分方法（docs/PERFORMANCE.md），定量指标达到目标得满分、未达到按完成比例得分；定性指标达成得满分、部分达成得 60%、未达成得 0；未设定年度指标值的不得分。自评得分与事实明显矛盾的给出警告，与建议分不同的给出提示，并说明理由。",
+    title: "自评得分与事实不符：未达到的目标得满分、达到的目标被扣分、定性得分超出规定区间、未设目标却得分",
+    severity: "警告（定量目标未达到却满分、达到却扣分；定性指标得分不在规定区间；未设定目标却得分；按方法等级不同）；提示（与建议分不同；实际远超目标，指标值可能偏低）",
+    purpose: "按模板的评分方法（docs/PERFORMANCE.md，依据财预〔2020〕10号）：定量指标达到目标得满分、未达到按完成比例得分；定性指标达成得权重的 80%–100%、部分达成 60%–80%、未达成 0–60%；未设定年度指标值的不得分。自评得分与事实明显矛盾的给出警告，与建议分不同的给出提示，并说明理由；实际完成值为目标两倍以上的提示指标值可能偏低。",
     example: "项目“抽检费”指标“食品抽检每批次”目标 ≥1000元，实际 900：未达到，完成 90.00%，按比例得 4.5，自评却得满分 5。",
 };
 impl Rule for SelfScoreVsFacts {
@@ -338,33 +358,73 @@ impl Rule for SelfScoreVsFacts {
         &JUDGE
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
+        let m = &ctx.profile.performance;
         let mut out = Vec::new();
         for (p, e) in projects(ctx) {
             for (i, ev) in p.indicators.iter().zip(&e.indicators) {
-                let (Some(stated), Some(proposed)) = (i.score, ev.proposed) else {
-                    continue;
+                let Some(stated) = i.score else { continue };
+                let w = i.weight;
+                let share =
+                    |x: Points| Percent::of(i128::from(x.hundredths()), i128::from(w.hundredths()));
+                let within = |(lo, hi): (i64, i64), upper_open: bool| {
+                    let (x, wt) = (
+                        i128::from(stated.hundredths()) * 100,
+                        i128::from(w.hundredths()),
+                    );
+                    x >= i128::from(lo) * wt
+                        && if upper_open {
+                            x < i128::from(hi) * wt
+                        } else {
+                            x <= i128::from(hi) * wt
+                        }
                 };
-                if stated == proposed {
-                    continue;
-                }
-                let full = stated == i.weight;
+                let qualitative = matches!(
+                    i.actual.value,
+                    Actual::Achieved | Actual::Partial | Actual::NotAchieved
+                ) && !matches!(i.target.value, Target::NotSet);
                 let (sev, what) = match ev.verdict {
-                    Verdict::Missed if full => (Severity::Warning, "目标未达到却得满分"),
-                    Verdict::Partial if full => (Severity::Warning, "只部分达成却得满分"),
-                    Verdict::NotAchieved if stated > Points::ZERO => {
-                        (Severity::Warning, "未达成却得分")
-                    }
                     Verdict::NotSet if stated > Points::ZERO => {
-                        (Severity::Warning, "未设定年度指标值却得分")
+                        (Severity::Warning, "未设定年度指标值却得分".to_string())
                     }
-                    Verdict::Met
-                        if matches!(i.actual.value, Actual::Achieved)
-                            || matches!(i.target.value, Target::Quantity { .. }) =>
-                    {
-                        (Severity::Warning, "目标已达成却被扣分")
+                    Verdict::Missed if stated == w => {
+                        (Severity::Warning, "目标未达到却得满分".to_string())
                     }
-                    _ => (Severity::Info, "自评得分与按方法计算的建议分不同"),
+                    Verdict::Met if !qualitative && stated < w => {
+                        (Severity::Warning, "目标已达到却被扣分".to_string())
+                    }
+                    _ if qualitative => {
+                        let (band, name, open) = match i.actual.value {
+                            Actual::Achieved => (m.achieved_band, "达成", false),
+                            Actual::Partial => (m.partial_band, "部分达成", false),
+                            _ => (m.not_achieved_band, "未达成", true),
+                        };
+                        if within(band, open) {
+                            if stated == ev.proposed.unwrap_or(stated) {
+                                continue;
+                            }
+                            (
+                                Severity::Info,
+                                "自评得分与建议分不同（在规定区间内）".to_string(),
+                            )
+                        } else {
+                            (
+                                Severity::Warning,
+                                format!(
+                                    "{name}的指标应得权重的 {}%–{}%，自评为 {}",
+                                    band.0,
+                                    band.1,
+                                    share(stated).map_or_else(|| "—".to_string(), |s| s.display())
+                                ),
+                            )
+                        }
+                    }
+                    _ if ev.proposed.is_some_and(|x| x != stated) => (
+                        Severity::Info,
+                        "自评得分与按方法计算的建议分不同".to_string(),
+                    ),
+                    _ => continue,
                 };
+                let proposed = ev.proposed.map_or_else(|| "—".to_string(), |x| x.display());
                 out.push(
                     finding(
                         &JUDGE,
@@ -376,9 +436,43 @@ impl Rule for SelfScoreVsFacts {
                         ),
                         "按事实与评分方法调整自评得分，或在“偏差原因分析及改进措施”中说明理由。",
                     )
-                    .quote(pts(proposed), pts(stated))
+                    .quote(proposed, stated.display())
                     .also(Location::Input(i.source.clone())),
                 );
+            }
+            // A target far exceeded: the regulation asks to look at whether it was set too low.
+            for i in &p.indicators {
+                if let (
+                    Target::Quantity {
+                        op: juesuan_model::Op::Ge | juesuan_model::Op::Gt | juesuan_model::Op::Eq,
+                        value,
+                        unit,
+                    },
+                    Actual::Number(a),
+                ) = (&i.target.value, &i.actual.value)
+                {
+                    let (a_s, t_s) = Dec::common(*a, *value);
+                    if t_s > 0
+                        && a_s >= t_s * i128::from(m.overshoot_ratio)
+                        && !m.lower_is_better.contains(&i.level2)
+                    {
+                        out.push(finding(
+                            &JUDGE,
+                            Severity::Info,
+                            at(p, Some(format!("绩效指标「{}」", i.name))),
+                            format!(
+                                "项目“{}”指标“{}”实际 {} 为目标 {}{} 的 {} 倍：年初指标值可能设定偏低",
+                                p.name,
+                                i.name,
+                                a.display(),
+                                value.display(),
+                                unit,
+                                Percent::of(a_s, t_s).map_or_else(|| "—".to_string(), |r| format!("{}", r.hundredths() / 10_000))
+                            ),
+                            "《项目支出绩效评价管理办法》（财预〔2020〕10号）：完成值高于指标值较多的要分析原因，年初指标值明显偏低的应按偏离度适度调减分值，并在下一年度合理设定指标值。",
+                        ));
+                    }
+                }
             }
             if e.proposed_grade != e.grade {
                 out.push(
