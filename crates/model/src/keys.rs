@@ -275,6 +275,118 @@ impl Serialize for Measure {
     }
 }
 
+/// Where expenditure money comes from (资金来源): the three kinds of 财政拨款 and the rest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fund {
+    /// 一般公共预算财政拨款
+    GeneralPublicBudget,
+    /// 政府性基金预算财政拨款
+    GovernmentFund,
+    /// 国有资本经营预算财政拨款
+    StateCapital,
+    /// 非财政拨款 (上级补助、事业、经营、附属单位上缴、其他收入与结余)
+    NonFiscal,
+}
+
+/// Kinds of expenditure (支出性质), the columns of 公开03表.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ExpKind {
+    /// 基本支出
+    Basic,
+    /// 项目支出
+    Project,
+    /// 上缴上级支出
+    RemitUpper,
+    /// 经营支出
+    Operating,
+    /// 对附属单位补助支出
+    SubsidiaryGrant,
+}
+
+impl Fund {
+    /// All funds.
+    pub const ALL: [Fund; 4] = [
+        Fund::GeneralPublicBudget,
+        Fund::GovernmentFund,
+        Fund::StateCapital,
+        Fund::NonFiscal,
+    ];
+
+    /// Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            Fund::GeneralPublicBudget => "一般公共预算财政拨款",
+            Fund::GovernmentFund => "政府性基金预算财政拨款",
+            Fund::StateCapital => "国有资本经营预算财政拨款",
+            Fund::NonFiscal => "非财政拨款",
+        }
+    }
+
+    /// The measure of this fund's expenditure of a kind, if the fund can spend that
+    /// way (财政拨款 is spent only as 基本 or 项目 支出).
+    pub fn measure(self, kind: ExpKind) -> Option<Measure> {
+        use ExpKind::*;
+        use Measure::*;
+        Some(match (self, kind) {
+            (Fund::GeneralPublicBudget, Basic) => GpbBasic,
+            (Fund::GeneralPublicBudget, Project) => GpbProject,
+            (Fund::GovernmentFund, Basic) => GfBasic,
+            (Fund::GovernmentFund, Project) => GfProject,
+            (Fund::StateCapital, Basic) => SocBasic,
+            (Fund::StateCapital, Project) => SocProject,
+            (Fund::NonFiscal, Basic) => NfBasic,
+            (Fund::NonFiscal, Project) => NfProject,
+            (Fund::NonFiscal, RemitUpper) => NfUpper,
+            (Fund::NonFiscal, Operating) => NfOperating,
+            (Fund::NonFiscal, SubsidiaryGrant) => NfSubsidiary,
+            _ => return None,
+        })
+    }
+
+    /// The measure of this fund's total expenditure, for the three 财政拨款 funds.
+    pub fn total(self) -> Option<Measure> {
+        match self {
+            Fund::GeneralPublicBudget => Some(Measure::GpbTotal),
+            Fund::GovernmentFund => Some(Measure::GfTotal),
+            Fund::StateCapital => Some(Measure::SocTotal),
+            Fund::NonFiscal => None,
+        }
+    }
+}
+
+impl ExpKind {
+    /// All kinds, in the column order of 公开03表.
+    pub const ALL: [ExpKind; 5] = [
+        ExpKind::Basic,
+        ExpKind::Project,
+        ExpKind::RemitUpper,
+        ExpKind::Operating,
+        ExpKind::SubsidiaryGrant,
+    ];
+
+    /// Chinese name.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExpKind::Basic => "基本支出",
+            ExpKind::Project => "项目支出",
+            ExpKind::RemitUpper => "上缴上级支出",
+            ExpKind::Operating => "经营支出",
+            ExpKind::SubsidiaryGrant => "对附属单位补助支出",
+        }
+    }
+
+    /// The all-funds measure of this kind (公开03表's column).
+    pub fn total(self) -> Measure {
+        match self {
+            ExpKind::Basic => Measure::ExpBasic,
+            ExpKind::Project => Measure::ExpProject,
+            ExpKind::RemitUpper => Measure::ExpUpper,
+            ExpKind::Operating => Measure::ExpOperating,
+            ExpKind::SubsidiaryGrant => Measure::ExpSubsidiary,
+        }
+    }
+}
+
 /// 人员经费 or 公用经费: the two groups of 公开06表.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum EconGroup {

@@ -37,7 +37,7 @@ mod table;
 
 pub use codes::{CodeError, EconomicCode, FnLevel, FunctionalCode};
 pub use finding::{FValue, Finding, Location, Severity, sort_findings};
-pub use keys::{Domain, EconGroup, Key, Measure, Num, NumKind, Scope};
+pub use keys::{Domain, EconGroup, ExpKind, Fund, Key, Measure, Num, NumKind, Scope};
 pub use money::{AmountUnit, MAX_ABS_FEN, Money, MoneyError};
 pub use percent::{Percent, percent_consistent};
 pub use perf::{

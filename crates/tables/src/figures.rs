@@ -2,7 +2,8 @@
 //! facts by exact integer sums. Nothing here rounds.
 
 use juesuan_model::{
-    Domain, EconGroup, EconomicCode, FunctionalCode, Key, Measure, Money, Num, Report, Scope,
+    Domain, EconGroup, EconomicCode, ExpKind, FunctionalCode, Fund, Key, Measure, Money, Num,
+    Report, Scope,
 };
 use juesuan_profile::{Layout, Profile};
 use std::collections::{BTreeMap, BTreeSet};
@@ -118,11 +119,13 @@ pub const SANGONG_ECON: &[(Measure, &[&str])] = &[
     (Measure::SgActualReception, &["30217"]),
 ];
 
-/// Per-item derivations: each derived measure and the measures it adds up.
-const ITEM_SUMS: &[(Measure, &[Measure])] = &[
-    (
+/// Per-item derivations, in order: each derived measure and the measures it adds up.
+/// 公开03表's columns are the sum over the funds ([`Fund::measure`]); each fund's total
+/// is its 基本 + 项目.
+fn item_sums() -> Vec<(Measure, Vec<Measure>)> {
+    let mut out = vec![(
         Measure::IncTotal,
-        &[
+        vec![
             Measure::IncFiscal,
             Measure::IncSuperior,
             Measure::IncBusiness,
@@ -130,46 +133,34 @@ const ITEM_SUMS: &[(Measure, &[Measure])] = &[
             Measure::IncAffiliated,
             Measure::IncOther,
         ],
-    ),
-    (Measure::GpbTotal, &[Measure::GpbBasic, Measure::GpbProject]),
-    (Measure::GfTotal, &[Measure::GfBasic, Measure::GfProject]),
-    (Measure::SocTotal, &[Measure::SocBasic, Measure::SocProject]),
-    (
-        Measure::ExpBasic,
-        &[
-            Measure::GpbBasic,
-            Measure::GfBasic,
-            Measure::SocBasic,
-            Measure::NfBasic,
-        ],
-    ),
-    (
-        Measure::ExpProject,
-        &[
-            Measure::GpbProject,
-            Measure::GfProject,
-            Measure::SocProject,
-            Measure::NfProject,
-        ],
-    ),
-    (Measure::ExpUpper, &[Measure::NfUpper]),
-    (Measure::ExpOperating, &[Measure::NfOperating]),
-    (Measure::ExpSubsidiary, &[Measure::NfSubsidiary]),
-    (
+    )];
+    for fund in Fund::ALL {
+        if let Some(total) = fund.total() {
+            out.push((
+                total,
+                ExpKind::ALL
+                    .iter()
+                    .filter_map(|k| fund.measure(*k))
+                    .collect(),
+            ));
+        }
+    }
+    for kind in ExpKind::ALL {
+        out.push((
+            kind.total(),
+            Fund::ALL.iter().filter_map(|f| f.measure(kind)).collect(),
+        ));
+    }
+    out.push((
         Measure::ExpTotal,
-        &[
-            Measure::ExpBasic,
-            Measure::ExpProject,
-            Measure::ExpUpper,
-            Measure::ExpOperating,
-            Measure::ExpSubsidiary,
-        ],
-    ),
-    (
+        ExpKind::ALL.iter().map(|k| k.total()).collect(),
+    ));
+    out.push((
         Measure::FiscalTotal,
-        &[Measure::GpbTotal, Measure::GfTotal, Measure::SocTotal],
-    ),
-];
+        Fund::ALL.iter().filter_map(|f| f.total()).collect(),
+    ));
+    out
+}
 
 /// Economic groups of a profile: which classes make 人员经费 and 公用经费.
 pub fn economic_groups(profile: &Profile) -> Vec<(EconGroup, Vec<EconomicCode>)> {
@@ -200,9 +191,10 @@ pub fn derive(report: &Report, profile: &Profile) -> Figures {
         .filter(|m| m.domain() == Domain::Functional)
         .collect();
     let mut totals: BTreeMap<(Measure, Scope), Money> = BTreeMap::new();
+    let sums = item_sums();
     for (code, values) in &facts.functional {
         let mut item: BTreeMap<Measure, Money> = values.clone();
-        for (m, parts) in ITEM_SUMS {
+        for (m, parts) in &sums {
             let s: Money = parts
                 .iter()
                 .map(|p| item.get(p).copied().unwrap_or_default())
