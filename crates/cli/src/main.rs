@@ -58,12 +58,15 @@ enum Command {
         /// 输出目录
         #[arg(short, long, default_value = "out")]
         output: PathBuf,
-        /// 输出格式，逗号分隔：html,json
-        #[arg(long, default_value = "html,json")]
+        /// 输出格式，逗号分隔：pdf,html,xlsx,json,csv
+        #[arg(long, default_value = "pdf,html,json")]
         format: String,
         /// 即使发现错误也生成报告
         #[arg(long)]
         force: bool,
+        /// 另加字体目录（可重复）；PDF 优先用已安装的思源/Noto CJK 字体，缺时用内置字体
+        #[arg(long = "font-dir", value_name = "目录")]
+        font_dir: Vec<PathBuf>,
     },
     /// 解释一条规则：它检查什么、为什么、举例
     Explain {
@@ -152,9 +155,9 @@ fn check(
     }
 }
 
-const FORMATS: &[&str] = &["html", "json"];
+const FORMATS: &[&str] = &["pdf", "html", "json"];
 
-fn build(input: &Path, out: &Path, format: &str, force: bool) -> ExitCode {
+fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathBuf]) -> ExitCode {
     let formats: Vec<&str> = format
         .split(',')
         .map(str::trim)
@@ -187,6 +190,10 @@ fn build(input: &Path, out: &Path, format: &str, force: bool) -> ExitCode {
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for f in &formats {
         match *f {
+            "pdf" => match juesuan_pdf::render(doc, font_dirs) {
+                Ok(b) => files.push(("report.pdf".to_string(), b)),
+                Err(e) => return fail(Failure::Other(e.to_string())),
+            },
             "html" => files.push((
                 "report.html".to_string(),
                 juesuan_render::html::render(doc).into_bytes(),
@@ -328,7 +335,8 @@ fn main() -> ExitCode {
             output,
             format,
             force,
-        } => build(&input, &output, &format, force),
+            font_dir,
+        } => build(&input, &output, &format, force, &font_dir),
         Command::Explain { rule } => explain(&rule),
         Command::Rules { markdown } => rules(markdown),
         Command::Score { input, format } => score(&input, &format),

@@ -53,8 +53,51 @@ pub enum Block {
     },
     /// A table.
     Table(Box<TableView>),
+    /// A chart.
+    Chart(Box<Chart>),
     /// Start a new page when printing.
     PageBreak,
+}
+
+/// A chart, with every number it shows already computed and formatted; renderers
+/// draw it (see `juesuan_render::chart`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Chart {
+    /// Profile id of the chart, also its anchor (`chart-…`).
+    pub id: String,
+    /// `pie` or `bars`.
+    pub kind: ChartKind,
+    /// Title.
+    pub title: String,
+    /// Unit of the value labels (`万元`).
+    pub unit: String,
+    /// Category names (slices, bar groups).
+    pub categories: Vec<String>,
+    /// Series: one for a pie, one or more for bars.
+    pub series: Vec<ChartSeries>,
+}
+
+/// How a chart draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    /// Shares of a whole.
+    Pie,
+    /// Grouped vertical bars.
+    Bars,
+}
+
+/// One series of a chart.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChartSeries {
+    /// Name (`2021年`, `预算数`).
+    pub name: String,
+    /// Exact values, one per category (they set the geometry).
+    pub values: Vec<Money>,
+    /// Printed values, one per category (`3871.65`).
+    pub labels: Vec<String>,
+    /// Shares of the series total, one per category (`86.82%`); pies only, else empty.
+    pub shares: Vec<String>,
 }
 
 /// A table as printed.

@@ -15,7 +15,10 @@ mod views;
 pub use compare::{
     DiffKind, Difference, SectionText, diff, document_sections, our_sections, stated_sections,
 };
-pub use doc::{Block, Document, HeaderCell, Part, RowStyle, TableView, ViewCell, ViewRow};
+pub use doc::{
+    Block, Chart, ChartKind, ChartSeries, Document, HeaderCell, Part, RowStyle, TableView,
+    ViewCell, ViewRow,
+};
 pub use narrative::{ComposeError, ProjectParts, Rendered, Section, render, render_line};
 pub use numerals::chinese;
 pub use project::{ProjectView, budget_table, indicator_table, project_view};

@@ -5,10 +5,10 @@
 //! always computed from exact fen, never from the rounded 万元 figures printed
 //! beside them.
 
-use crate::doc::{Block, TableView};
+use crate::doc::{Block, Chart, ChartKind, ChartSeries, TableView};
 use crate::project::ProjectView;
 use juesuan_model::{FunctionalCode, Key, Measure, Money, Num, Percent, Report, UnitKind};
-use juesuan_profile::{InputDecl, Profile, SectionDef};
+use juesuan_profile::{ChartCategories, ChartDef, ChartYear, InputDecl, Profile, SectionDef};
 use juesuan_tables::{
     Figures, complete_scalar_sums, economic_groups, economic_name, functional_name,
 };
@@ -369,7 +369,8 @@ pub fn render(
         section: section.to_string(),
         message: format!("{e:#}"),
     };
-    let env = environment(data, &profile.narrative.macros).map_err(|e| fail("macros", &e))?;
+    let env =
+        environment(data.clone(), &profile.narrative.macros).map_err(|e| fail("macros", &e))?;
     let ctx = context! {
         department => report.meta.department.clone(),
         year => report.meta.year,
@@ -386,10 +387,25 @@ pub fn render(
                 let text = env
                     .render_str(&src, ctx.clone())
                     .map_err(|e| fail(&s.title, &e))?;
+                let mut chart_error = None;
+                let blocks = blocks(&s.id, &text, &mut |marker| {
+                    let id = marker.strip_prefix("chart:")?;
+                    let def = profile.narrative.charts.iter().find(|c| c.id == id)?;
+                    match chart(def, &data, &env, &ctx) {
+                        Ok(c) => c.map(|c| Block::Chart(Box::new(c))),
+                        Err(e) => {
+                            chart_error = Some(e);
+                            None
+                        }
+                    }
+                });
+                if let Some(e) = chart_error {
+                    return Err(fail(&s.title, &e));
+                }
                 Ok(Section {
                     id: s.id.clone(),
                     title: s.title.clone(),
-                    blocks: blocks(&s.id, &text, &mut |_| None),
+                    blocks,
                 })
             })
             .collect()
@@ -429,6 +445,97 @@ pub fn render(
         narrative,
         projects: project_blocks,
     })
+}
+
+/// Builds a chart from its definition, or nothing when a figure it needs was not
+/// supplied (last year's) or every value is zero: a chart never shows a made-up
+/// number. Values are exact; labels are 万元 rounded once (四舍五入), shares
+/// computed from fen as in the text.
+fn chart(
+    def: &ChartDef,
+    data: &Data,
+    env: &Environment<'static>,
+    ctx: &Value,
+) -> Result<Option<Chart>, Error> {
+    let value = |k: &Key, year: ChartYear| -> Option<Money> {
+        match year {
+            ChartYear::This => Some(data.figures.get(k)),
+            ChartYear::Last => data.last_year.get(k).copied(),
+        }
+        .and_then(|n| match n {
+            Num::Money(m) => Some(m),
+            Num::Count(_) => None,
+        })
+    };
+    let categories: Vec<(String, Vec<Key>)> = match &def.categories {
+        ChartCategories::Listed(list) => list.clone(),
+        ChartCategories::Classes(m) => data
+            .classes
+            .iter()
+            .filter_map(|c| {
+                let code = FunctionalCode::parse(&c.code).ok()?;
+                Some((c.name.clone(), vec![Key::func(*m, &code); def.series.len()]))
+            })
+            .collect(),
+    };
+    let mut names = Vec::new();
+    let mut columns: Vec<Vec<Money>> = vec![Vec::new(); def.series.len()];
+    for (label, keys) in &categories {
+        let mut row = Vec::new();
+        for (k, s) in keys.iter().zip(&def.series) {
+            let Some(v) = value(k, s.year) else {
+                return Ok(None);
+            };
+            row.push(v);
+        }
+        // A pie slice of nothing is not drawn (a bar group of zeros is: it says zero).
+        if def.kind == juesuan_profile::ChartKind::Pie && row.iter().all(|v| v.is_zero()) {
+            continue;
+        }
+        names.push(label.clone());
+        for (col, v) in columns.iter_mut().zip(row) {
+            col.push(v);
+        }
+    }
+    if names.is_empty() || columns.iter().flatten().all(|v| v.is_zero()) {
+        return Ok(None);
+    }
+    if def.kind == juesuan_profile::ChartKind::Pie && columns.iter().flatten().any(|v| v.fen() < 0)
+    {
+        return Ok(None);
+    }
+    let series = def
+        .series
+        .iter()
+        .zip(columns)
+        .map(|(s, values)| {
+            let total: i128 = values.iter().map(|v| i128::from(v.fen())).sum();
+            Ok(ChartSeries {
+                name: env.render_str(&s.name, ctx.clone())?,
+                labels: values.iter().map(|v| v.wan()).collect(),
+                shares: values
+                    .iter()
+                    .filter(|_| def.kind == juesuan_profile::ChartKind::Pie)
+                    .map(|v| {
+                        Percent::of(i128::from(v.fen()), total)
+                            .map_or_else(String::new, |p| p.display())
+                    })
+                    .collect(),
+                values,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(Some(Chart {
+        id: def.id.clone(),
+        kind: match def.kind {
+            juesuan_profile::ChartKind::Pie => ChartKind::Pie,
+            juesuan_profile::ChartKind::Bars => ChartKind::Bars,
+        },
+        title: env.render_str(&def.title, ctx.clone())?,
+        unit: "万元".to_string(),
+        categories: names,
+        series,
+    }))
 }
 
 /// A project ready to render: its template view and its two tables.

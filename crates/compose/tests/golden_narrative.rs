@@ -149,7 +149,7 @@ fn every_difference_from_the_seed_is_known_and_explained() {
 }
 
 /// The document's text parts as plain lines: `#`/`##`/`###` headings, paragraphs,
-/// `[表 …]` for tables.
+/// `[表 …]` for tables, `[图 …]` with every label for charts.
 fn plain_text(doc: &Document) -> String {
     let mut s = String::new();
     for p in doc.parts.iter().filter(|p| p.id != "tables") {
@@ -166,6 +166,20 @@ fn plain_text(doc: &Document) -> String {
                     t.title,
                     t.rows.len()
                 )),
+                Block::Chart(c) => {
+                    s.push_str(&format!("[图 {}（{}）", c.title, c.unit));
+                    for series in &c.series {
+                        let cells: Vec<String> = c
+                            .categories
+                            .iter()
+                            .zip(&series.labels)
+                            .zip(&series.shares)
+                            .map(|((cat, l), sh)| format!("{cat} {l} {sh}").trim_end().to_string())
+                            .collect();
+                        s.push_str(&format!(" {}：{}", series.name, cells.join("；")));
+                    }
+                    s.push_str("]\n");
+                }
                 Block::PageBreak => {}
             }
         }

@@ -392,6 +392,59 @@ pub struct NarrativeDef {
     pub project: String,
     /// 第三部分 sections.
     pub sections: Vec<SectionDef>,
+    /// Charts the templates place with `@@chart:ID@@`.
+    pub charts: Vec<ChartDef>,
+}
+
+/// A chart of figures, drawn where a template says `@@chart:ID@@`.
+#[derive(Clone, Debug)]
+pub struct ChartDef {
+    /// Id used in the marker.
+    pub id: String,
+    /// Pie (shares of a whole) or grouped bars.
+    pub kind: ChartKind,
+    /// Title template (`{{ year }}`, `{{ prev_year }}` available).
+    pub title: String,
+    /// Series (one for a pie).
+    pub series: Vec<ChartSeriesDef>,
+    /// Categories (slices, bar groups).
+    pub categories: ChartCategories,
+}
+
+/// How a chart draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Shares of a whole.
+    Pie,
+    /// Grouped vertical bars, one bar per series in each category.
+    Bars,
+}
+
+/// Which year's figure a series shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChartYear {
+    /// This year's figures.
+    This,
+    /// Last year's, as supplied; the chart is left out when one is missing.
+    Last,
+}
+
+/// A series.
+#[derive(Clone, Debug)]
+pub struct ChartSeriesDef {
+    /// Name template (`{{ prev_year }}年`).
+    pub name: String,
+    /// Which year.
+    pub year: ChartYear,
+}
+
+/// A chart's categories.
+#[derive(Clone, Debug)]
+pub enum ChartCategories {
+    /// Listed: a label and one key per series.
+    Listed(Vec<(String, Vec<Key>)>),
+    /// The 功能分类 类 with a non-zero figure of this measure.
+    Classes(Measure),
 }
 
 /// A narrative section.

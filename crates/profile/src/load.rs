@@ -267,6 +267,106 @@ struct RawNarrative {
     sections: Vec<RawSection>,
     #[serde(default)]
     project: String,
+    #[serde(default)]
+    charts: Vec<RawChart>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChart {
+    id: String,
+    kind: String,
+    title: String,
+    series: Vec<RawSeries>,
+    #[serde(default)]
+    categories: Vec<RawCategory>,
+    #[serde(default)]
+    classes: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSeries {
+    name: String,
+    #[serde(default)]
+    year: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCategory {
+    label: String,
+    #[serde(default)]
+    key: Option<String>,
+    #[serde(default)]
+    keys: Vec<String>,
+}
+
+fn chart(c: RawChart, file: &str) -> Result<ChartDef, ProfileError> {
+    let bad = |message: String| ProfileError::Invalid {
+        file: file.to_string(),
+        message: format!("图表 {}：{message}", c.id),
+    };
+    let kind = match c.kind.as_str() {
+        "pie" => ChartKind::Pie,
+        "bars" => ChartKind::Bars,
+        other => return Err(bad(format!("未知的图表类型 “{other}”（可用 pie、bars）"))),
+    };
+    let series = c
+        .series
+        .iter()
+        .map(|s| {
+            let year = match s.year.as_deref() {
+                None | Some("this") => ChartYear::This,
+                Some("last") => ChartYear::Last,
+                Some(other) => return Err(bad(format!("未知的年度 “{other}”（可用 this、last）"))),
+            };
+            Ok(ChartSeriesDef {
+                name: s.name.clone(),
+                year,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if series.is_empty() || (kind == ChartKind::Pie && series.len() != 1) {
+        return Err(bad("饼图需要恰好一个系列，柱状图至少一个".to_string()));
+    }
+    let categories = match (&c.classes, c.categories.is_empty()) {
+        (Some(m), true) => ChartCategories::Classes(
+            Measure::from_name(m).ok_or_else(|| bad(format!("未知的度量 “{m}”")))?,
+        ),
+        (None, false) => {
+            let mut out = Vec::new();
+            for cat in &c.categories {
+                let names: Vec<&String> = match (&cat.key, cat.keys.is_empty()) {
+                    (Some(k), true) => vec![k; series.len()],
+                    (None, false) => cat.keys.iter().collect(),
+                    _ => return Err(bad(format!("类别 “{}” 须给出 key 或 keys 之一", cat.label))),
+                };
+                if names.len() != series.len() {
+                    return Err(bad(format!(
+                        "类别 “{}” 的 keys 有 {} 个，系列有 {} 个",
+                        cat.label,
+                        names.len(),
+                        series.len()
+                    )));
+                }
+                let keys = names
+                    .iter()
+                    .map(|k| Key::parse(k).ok_or_else(|| bad(format!("“{k}” 不是有效的数据项"))))
+                    .collect::<Result<Vec<_>, _>>()?;
+                out.push((cat.label.clone(), keys));
+            }
+            ChartCategories::Listed(out)
+        }
+        _ => return Err(bad("须给出 categories 或 classes 之一".to_string())),
+    };
+    Ok(ChartDef {
+        id: c.id,
+        kind,
+        title: c.title,
+        series,
+        categories,
+    })
 }
 
 #[derive(Deserialize)]
@@ -298,7 +398,27 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
     let dir = files.dir;
     let raw: RawProfile = parse_toml(format!("{dir}/profile.toml"), files.profile)?;
     let tables: RawTables = parse_toml(format!("{dir}/tables.toml"), files.tables)?;
-    let narrative: RawNarrative = parse_toml(format!("{dir}/narrative.toml"), files.narrative)?;
+    let mut narrative: RawNarrative = parse_toml(format!("{dir}/narrative.toml"), files.narrative)?;
+    let narrative_file = format!("{dir}/narrative.toml");
+    let charts = std::mem::take(&mut narrative.charts)
+        .into_iter()
+        .map(|c| chart(c, &narrative_file))
+        .collect::<Result<Vec<_>, _>>()?;
+    for s in narrative.overview.iter().chain(&narrative.sections) {
+        for line in s.template.lines() {
+            if let Some(id) = line
+                .trim()
+                .strip_prefix("@@chart:")
+                .and_then(|r| r.strip_suffix("@@"))
+                && !charts.iter().any(|c| c.id == id)
+            {
+                return Err(ProfileError::Invalid {
+                    file: narrative_file,
+                    message: format!("“{}” 引用了未定义的图表 {id}", s.title),
+                });
+            }
+        }
+    }
     let bad = |file: &str, what: String| ProfileError::Invalid {
         file: format!("{dir}/{file}"),
         message: what,
@@ -424,6 +544,7 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
             })
             .collect(),
         narrative: NarrativeDef {
+            charts,
             macros: narrative.macros,
             overview: narrative.overview.into_iter().map(section).collect(),
             sections: narrative.sections.into_iter().map(section).collect(),

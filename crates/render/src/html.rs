@@ -223,6 +223,14 @@ pub fn render(doc: &Document) -> String {
                     let _ = writeln!(out, "<p>{}</p>", esc(text));
                 }
                 Block::Table(t) => table(&mut out, t),
+                Block::Chart(c) => {
+                    let _ = writeln!(
+                        out,
+                        "<figure class=\"chart\" id=\"chart-{}\">{}</figure>",
+                        esc(&c.id),
+                        crate::chart::svg(c)
+                    );
+                }
                 Block::PageBreak => out.push_str("<div class=\"pagebreak\"></div>\n"),
             }
         }

@@ -4,5 +4,6 @@
 //!
 //! Pipeline position: compose → **render** → files (written by the CLI).
 
+pub mod chart;
 pub mod html;
 pub mod json;
