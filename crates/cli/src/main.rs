@@ -59,7 +59,7 @@ enum Command {
         #[arg(short, long, default_value = "out")]
         output: PathBuf,
         /// 输出格式，逗号分隔：pdf,html,xlsx,json,csv
-        #[arg(long, default_value = "pdf,html,json")]
+        #[arg(long, default_value = "pdf,html,xlsx,json,csv")]
         format: String,
         /// 即使发现错误也生成报告
         #[arg(long)]
@@ -155,7 +155,7 @@ fn check(
     }
 }
 
-const FORMATS: &[&str] = &["pdf", "html", "json"];
+const FORMATS: &[&str] = &["pdf", "html", "xlsx", "json", "csv"];
 
 fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathBuf]) -> ExitCode {
     let formats: Vec<&str> = format
@@ -172,6 +172,12 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
     if formats.is_empty() {
         return fail(Failure::Other("没有指定输出格式".to_string()));
     }
+    // CJK fonts take tens of milliseconds to read: load them while the input is read
+    // and checked.
+    let mut fonts = formats.contains(&"pdf").then(|| {
+        let dirs = font_dirs.to_vec();
+        std::thread::spawn(move || juesuan_pdf::load_fonts(&dirs))
+    });
     let loaded = match load(input, None) {
         Ok(l) => l,
         Err(f) => return fail(f),
@@ -187,39 +193,76 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
         return ExitCode::from(1);
     }
     let doc = &loaded.document;
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for f in &formats {
-        match *f {
-            "pdf" => match juesuan_pdf::render(doc, font_dirs) {
-                Ok(b) => files.push(("report.pdf".to_string(), b)),
-                Err(e) => return fail(Failure::Other(e.to_string())),
-            },
-            "html" => files.push((
-                "report.html".to_string(),
-                juesuan_render::html::render(doc).into_bytes(),
-            )),
-            "json" => match juesuan_render::json::render(
-                &loaded.report,
-                &loaded.derived.figures,
-                &loaded.derived.tables,
-                doc,
-                &loaded.findings,
-            ) {
-                Ok(s) => files.push(("report.json".to_string(), s.into_bytes())),
-                Err(e) => return fail(Failure::Other(format!("无法生成 JSON：{e}"))),
-            },
-            _ => {}
+    // The PDF takes most of the time: typeset it on its own thread while the other
+    // formats are made here.
+    let rendered = std::thread::scope(|scope| {
+        let pdf = fonts.take().map(|fonts| {
+            scope.spawn(move || -> Result<Vec<u8>, String> {
+                let fonts = match fonts.join() {
+                    Ok(Ok(f)) => f,
+                    Ok(Err(e)) => return Err(e.to_string()),
+                    Err(_) => return Err("无法加载字体".to_string()),
+                };
+                juesuan_pdf::render_with(doc, fonts).map_err(|e| e.to_string())
+            })
+        });
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for f in &formats {
+            match *f {
+                "html" => files.push((
+                    "report.html".to_string(),
+                    juesuan_render::html::render(doc).into_bytes(),
+                )),
+                "json" => files.push((
+                    "report.json".to_string(),
+                    juesuan_render::json::render(
+                        &loaded.report,
+                        &loaded.derived.figures,
+                        &loaded.derived.tables,
+                        doc,
+                        &loaded.findings,
+                    )
+                    .map_err(|e| format!("无法生成 JSON：{e}"))?
+                    .into_bytes(),
+                )),
+                "xlsx" => files.push((
+                    "report.xlsx".to_string(),
+                    juesuan_xlsx::workbook(doc).map_err(|e| e.to_string())?,
+                )),
+                "csv" => files.extend(
+                    juesuan_render::opendata::render(&loaded.report, &loaded.derived.tables)
+                        .map_err(|e| format!("无法生成开放数据：{e}"))?,
+                ),
+                _ => {}
+            }
         }
-    }
+        if let Some(pdf) = pdf {
+            let bytes = pdf.join().map_err(|_| "PDF 排版中断".to_string())??;
+            files.insert(0, ("report.pdf".to_string(), bytes));
+        }
+        Ok::<_, String>(files)
+    });
+    let files = match rendered {
+        Ok(f) => f,
+        Err(m) => return fail(Failure::Other(m)),
+    };
     match write_all(out, &files) {
-        Ok(paths) => {
-            let list: Vec<String> = paths
+        Ok(_) => {
+            // Files at the top with their sizes; the open data as one entry.
+            let mut list: Vec<String> = files
                 .iter()
-                .zip(&files)
-                .map(|(p, (_, b))| format!("{}（{} KB）", p.display(), b.len().div_ceil(1024)))
+                .filter(|(name, _)| !name.contains('/'))
+                .map(|(name, b)| format!("{name}（{} KB）", b.len().div_ceil(1024)))
                 .collect();
+            let data = files
+                .iter()
+                .filter(|(name, _)| name.starts_with("data/"))
+                .count();
+            if data > 0 {
+                list.push(format!("data/（开放数据 {data} 个文件）"));
+            }
             println!("{}", summary(&loaded, input));
-            println!("已生成：{}", list.join("、"));
+            println!("已生成于 {}：{}", out.display(), list.join("、"));
             if has_errors {
                 ExitCode::from(1)
             } else {

@@ -32,7 +32,12 @@ pub fn write_all(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<Vec<PathBuf>
     };
     for (name, bytes) in files {
         let target = dir.join(name);
-        let temp = dir.join(format!(".{name}.juesuan-tmp"));
+        // The temporary file sits beside its target, so the rename stays on one file system.
+        let file_name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = target.with_file_name(format!(".{file_name}.juesuan-tmp"));
         if let Some(parent) = target.parent()
             && let Err(e) = std::fs::create_dir_all(parent)
         {

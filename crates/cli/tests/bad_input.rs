@@ -490,3 +490,48 @@ fn a_build_with_errors_writes_nothing_unless_forced() {
     assert_eq!(r.code, 1);
     assert!(out.join("report.html").exists() && out.join("report.json").exists());
 }
+
+#[test]
+fn a_full_disk_leaves_no_half_written_report() {
+    // The temporary file of report.pdf is a link to /dev/full, where every write
+    // fails with "no space left on device", as on a full disk.
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::os::unix::fs::symlink("/dev/full", out.join(".report.pdf.juesuan-tmp")).unwrap();
+    let r = juesuan(&[
+        "build",
+        example().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("磁盘空间不足"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"));
+    let left: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.is_empty(), "left behind: {left:?}");
+}
+
+#[test]
+fn a_missing_font_directory_is_refused_before_anything_is_written() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("out");
+    let r = juesuan(&[
+        "build",
+        example().to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--font-dir",
+        "/nonexistent/fonts",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("字体目录 /nonexistent/fonts 不存在"),
+        "{}",
+        r.stderr
+    );
+    assert!(!out.exists());
+}

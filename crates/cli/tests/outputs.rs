@@ -34,7 +34,15 @@ fn html_matches_the_golden_file_and_builds_are_deterministic() {
     let (a, b) = (t.path().join("a"), t.path().join("b"));
     build(&a);
     build(&b);
-    for f in ["report.html", "report.json"] {
+    let mut files = vec![
+        "report.html",
+        "report.json",
+        "report.pdf",
+        "data/datapackage.json",
+    ];
+    let tables: Vec<String> = (1..=10).map(|i| format!("data/table-{i:02}.csv")).collect();
+    files.extend(tables.iter().map(String::as_str));
+    for f in files {
         assert!(
             std::fs::read(a.join(f)).unwrap() == std::fs::read(b.join(f)).unwrap(),
             "{f} differs between two builds"
@@ -134,5 +142,87 @@ fn json_holds_the_model_figures_tables_text_and_findings() {
             .unwrap()
             .iter()
             .all(|f| f["severity"] != "error")
+    );
+}
+
+#[test]
+fn open_data_has_every_figure_once_and_a_package_describing_it() {
+    let t = tempfile::tempdir().unwrap();
+    build(t.path());
+    let data = t.path().join("data");
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(t.path().join("report.json")).unwrap()).unwrap();
+    let pkg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(data.join("datapackage.json")).unwrap()).unwrap();
+    assert_eq!(pkg["profile"], "fiscal-data-package");
+    assert_eq!(pkg["fiscalPeriod"]["start"], "2022-01-01");
+    let resources = pkg["resources"].as_array().unwrap();
+    assert_eq!(resources.len(), 10);
+    let mut measures = std::collections::BTreeMap::new();
+    for r in resources {
+        let path = data.join(r["path"].as_str().unwrap());
+        let mut rd = csv::Reader::from_path(&path).unwrap();
+        // The header is the schema's fields, in order.
+        let header: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
+        let fields: Vec<&str> = r["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(header, fields, "{}", path.display());
+        let mut rows = 0;
+        for rec in rd.records() {
+            let rec = rec.unwrap();
+            rows += 1;
+            let (measure, amount, count) = (&rec[13], &rec[14], &rec[15]);
+            assert!(amount.is_empty() != count.is_empty(), "{rec:?}");
+            if !amount.is_empty() {
+                // Two decimals, no separators.
+                let (int, frac) = amount.split_once('.').unwrap();
+                assert!(
+                    frac.len() == 2
+                        && int
+                            .trim_start_matches('-')
+                            .chars()
+                            .all(|c| c.is_ascii_digit()),
+                    "{amount}"
+                );
+            }
+            if !measure.is_empty() {
+                measures.insert(
+                    measure.to_string(),
+                    if amount.is_empty() {
+                        count.to_string()
+                    } else {
+                        amount.to_string()
+                    },
+                );
+            }
+        }
+        assert_eq!(r["rows"].as_u64().unwrap(), rows, "{}", path.display());
+    }
+    // Every figure of the model with a non-zero value is in the open data, equal.
+    let figures = v["figures"].as_object().unwrap();
+    let mut compared = 0;
+    for (k, val) in figures {
+        let Some(csv_value) = measures.get(k) else {
+            continue;
+        };
+        let want = match val {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        assert_eq!(csv_value, &want, "{k}");
+        compared += 1;
+    }
+    assert!(compared > 150, "only {compared} figures compared");
+    assert_eq!(measures["gpb.total@201"], "38716532.65");
+    assert_eq!(measures["veh.total"], "13");
+    // Classification columns: a 项 row names its 类.
+    let text = std::fs::read_to_string(data.join("table-05.csv")).unwrap();
+    assert!(
+        text.contains(",2013801,201,"),
+        "no 2013801 row with its class"
     );
 }

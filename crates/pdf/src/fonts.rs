@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use typst::foundations::Bytes;
-use typst::text::{Font, FontInfo};
+use typst::text::Font;
 
 /// The embedded fallback font.
 static FALLBACK: &[u8] = include_bytes!("../fonts/wqy-microhei.ttc");
@@ -68,20 +68,33 @@ fn font_files(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
     }
 }
 
+/// The family names a face declares (typographic and legacy), read from its name
+/// table without parsing the rest of the font.
+fn families(data: &[u8], index: u32) -> Vec<String> {
+    let Ok(face) = ttf_parser::Face::parse(data, index) else {
+        return Vec::new();
+    };
+    face.names()
+        .into_iter()
+        .filter(|n| {
+            n.name_id == ttf_parser::name_id::FAMILY
+                || n.name_id == ttf_parser::name_id::TYPOGRAPHIC_FAMILY
+        })
+        .filter_map(|n| n.to_string())
+        .collect()
+}
+
 /// Loads the faces of a font file whose family is one we ask for (or all faces, for
-/// user-given directories).
+/// user-given directories). A collection (.ttc) holds a face per region; only the
+/// wanted ones are parsed in full, which keeps start-up fast.
 fn faces(data: Bytes, all: bool, out: &mut Vec<Font>) {
-    for (index, info) in FontInfo::iter(&data).enumerate() {
+    let count = ttf_parser::fonts_in_collection(&data).unwrap_or(1);
+    for index in 0..count {
         let wanted = all
-            || SERIF
+            || families(&data, index)
                 .iter()
-                .chain(SANS)
-                .any(|f| info.family.eq_ignore_ascii_case(f));
-        if wanted
-            && let Some(font) = u32::try_from(index)
-                .ok()
-                .and_then(|i| Font::new(data.clone(), i))
-        {
+                .any(|f| SERIF.iter().chain(SANS).any(|w| f.eq_ignore_ascii_case(w)));
+        if wanted && let Some(font) = Font::new(data.clone(), index) {
             out.push(font);
         }
     }
@@ -109,15 +122,45 @@ pub fn load(extra: &[PathBuf]) -> Result<Vec<Font>, FontError> {
     }
     files.sort();
     files.dedup();
-    for f in files {
-        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if PREFERRED.iter().any(|p| name.starts_with(p))
-            && let Ok(data) = std::fs::read(&f)
-        {
-            faces(Bytes::new(data), false, &mut fonts);
-        }
+    // The preferred families, regular and bold only (the weights the template uses).
+    files.retain(|f| {
+        let stem = f.file_stem().and_then(|n| n.to_str()).unwrap_or("");
+        PREFERRED.iter().any(|p| stem.starts_with(p))
+            && (stem.ends_with("-Regular") || stem.ends_with("-Bold"))
+    });
+    // CJK fonts are large (20–30 MB each): read and index them on parallel threads,
+    // then keep the file order so the result does not depend on timing.
+    let loaded: Vec<Vec<Font>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = files
+            .iter()
+            .map(|f| {
+                scope.spawn(move || {
+                    let mut out = Vec::new();
+                    if let Ok(data) = std::fs::read(f) {
+                        faces(Bytes::new(data), false, &mut out);
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    fonts.extend(loaded.into_iter().flatten());
+    // The fallback only when a Song-style or a Hei-style family is missing.
+    let has = |families: &[&str]| {
+        fonts.iter().any(|f| {
+            families
+                .iter()
+                .take(2)
+                .any(|w| f.info().family.eq_ignore_ascii_case(w))
+        })
+    };
+    if !has(SERIF) || !has(SANS) {
+        faces(Bytes::new(FALLBACK), true, &mut fonts);
     }
-    faces(Bytes::new(FALLBACK), true, &mut fonts);
     Ok(fonts)
 }
 

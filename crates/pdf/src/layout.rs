@@ -12,8 +12,10 @@ pub struct PdfDoc {
     pub title: String,
     /// 部门名称 (cover).
     pub department: String,
-    /// 决算年度 (cover).
+    /// 决算年度.
     pub year: i32,
+    /// The cover's second line: the title without the department (`2022年单位决算公开报告`).
+    pub cover: String,
     /// Parts in order.
     pub parts: Vec<PPart>,
 }
@@ -50,7 +52,7 @@ pub enum PBlock {
     },
     /// Table.
     #[serde(rename = "t")]
-    Table(PTable),
+    Table(Box<PTable>),
     /// Chart, as SVG (the drawing the HTML shows).
     #[serde(rename = "c")]
     Chart {
@@ -77,8 +79,10 @@ pub struct PTable {
     pub widths: Vec<u32>,
     /// Header rows (repeated on every page), including the 栏次 row.
     pub header: Vec<Vec<PCell>>,
+    /// Alignment of each column (`l`/`r`/`c`), the common case of its cells.
+    pub aligns: Vec<&'static str>,
     /// Body rows.
-    pub body: Vec<Vec<PCell>>,
+    pub body: Vec<Vec<PBody>>,
     /// `注：…`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
@@ -87,6 +91,17 @@ pub struct PTable {
     pub empty: Option<String>,
     /// Type size in tenths of a point.
     pub size: u32,
+}
+
+/// A body cell: plain text when it has the column's alignment and nothing else
+/// special (most cells: keeps the template's work per cell small), else in full.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum PBody {
+    /// Text only.
+    Plain(String),
+    /// Spans, weight, indent or alignment of its own.
+    Full(PCell),
 }
 
 /// A cell: text, spans, alignment (`l`/`r`/`c`), bold, indent (in em).
@@ -491,7 +506,7 @@ fn table(t: &TableView) -> PTable {
                 .collect(),
         );
     }
-    let body = t
+    let full: Vec<Vec<PCell>> = t
         .rows
         .iter()
         .map(|r| {
@@ -500,6 +515,52 @@ fn table(t: &TableView) -> PTable {
                 RowStyle::Total | RowStyle::Class | RowStyle::Heading
             );
             r.cells.iter().map(|c| body_cell(c, t, bold)).collect()
+        })
+        .collect();
+    let n = width(t);
+    // Each column's alignment is the most common one among its cells.
+    let mut votes = vec![[0usize; 3]; n];
+    let placed_cols: Vec<usize> = placed(t, n).into_iter().map(|(col, _)| col).collect();
+    for (cell, col) in full.iter().flatten().zip(&placed_cols) {
+        if let Some(v) = votes.get_mut(*col) {
+            v[match cell.a {
+                "r" => 1,
+                "c" => 2,
+                _ => 0,
+            }] += 1;
+        }
+    }
+    let aligns: Vec<&'static str> = votes
+        .iter()
+        .map(|v| {
+            if v[1] > v[0] && v[1] >= v[2] {
+                "r"
+            } else if v[2] > v[0] && v[2] > v[1] {
+                "c"
+            } else {
+                "l"
+            }
+        })
+        .collect();
+    let mut cols = placed_cols.iter();
+    let body = full
+        .into_iter()
+        .map(|row| {
+            row.into_iter()
+                .map(|c| {
+                    let col = cols.next().copied().unwrap_or(0);
+                    let plain = c.cs == 1
+                        && c.rs == 1
+                        && !c.b
+                        && c.i == 0
+                        && aligns.get(col).is_some_and(|a| *a == c.a);
+                    if plain {
+                        PBody::Plain(c.s)
+                    } else {
+                        PBody::Full(c)
+                    }
+                })
+                .collect()
         })
         .collect();
     let fit = fit(t, t.number.is_empty());
@@ -511,6 +572,7 @@ fn table(t: &TableView) -> PTable {
         landscape: fit.landscape,
         widths: fit.widths,
         header,
+        aligns,
         body,
         note: t.note.clone(),
         empty: t.empty_note.clone(),
@@ -524,6 +586,11 @@ pub fn layout(doc: &Document) -> PdfDoc {
         title: doc.title.clone(),
         department: doc.department.clone(),
         year: doc.year,
+        cover: doc
+            .title
+            .strip_prefix(doc.department.as_str())
+            .unwrap_or(&doc.title)
+            .to_string(),
         parts: doc
             .parts
             .iter()
@@ -541,7 +608,7 @@ pub fn layout(doc: &Document) -> PdfDoc {
                             toc: toc.clone(),
                         },
                         Block::Paragraph { text } => PBlock::Par { t: text.clone() },
-                        Block::Table(t) => PBlock::Table(table(t)),
+                        Block::Table(t) => PBlock::Table(Box::new(table(t))),
                         Block::Chart(c) => PBlock::Chart {
                             svg: juesuan_render::chart::svg(c),
                         },
@@ -550,5 +617,115 @@ pub fn layout(doc: &Document) -> PdfDoc {
                     .collect(),
             })
             .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use juesuan_compose::{HeaderCell, ViewRow};
+    use juesuan_model::{AmountUnit, Money};
+
+    fn view(columns: usize, landscape: bool) -> TableView {
+        let header = vec![
+            std::iter::once(HeaderCell {
+                text: "科目名称".into(),
+                colspan: 1,
+                rowspan: 1,
+            })
+            .chain((1..columns).map(|i| HeaderCell {
+                text: format!("对附属单位补助支出{i}"),
+                colspan: 1,
+                rowspan: 1,
+            }))
+            .collect(),
+        ];
+        let rows = (0..5)
+            .map(|r| ViewRow {
+                style: RowStyle::Item,
+                cells: std::iter::once(ViewCell::Text {
+                    text: "机关事业单位基本养老保险缴费支出".into(),
+                    indent: 1,
+                    colspan: 1,
+                    rowspan: 1,
+                })
+                .chain((1..columns).map(|c| {
+                    if c == 1 {
+                        ViewCell::Amount(Money::from_fen(4_459_281_601 + r))
+                    } else {
+                        ViewCell::Empty
+                    }
+                }))
+                .collect(),
+            })
+            .collect();
+        TableView {
+            id: "x".into(),
+            number: "公开99表".into(),
+            title: "t".into(),
+            org_line: String::new(),
+            year_line: String::new(),
+            unit_line: String::new(),
+            unit: AmountUnit::Yuan,
+            landscape,
+            header,
+            numbers: None,
+            rows,
+            note: None,
+            empty_note: None,
+        }
+    }
+
+    #[test]
+    fn header_labels_break_into_balanced_lines_without_leading_punctuation() {
+        assert_eq!(balance("对附属单位补助支出", 40), "对附属\n单位补\n助支出");
+        assert_eq!(balance("合计", 40), "合计");
+        assert_eq!(balance("因公出国（境）费", 40), "因公出\n国（境）\n费");
+        assert!(
+            !balance("公务用车购置及运行维护费", 50)
+                .lines()
+                .any(|l| l.starts_with('）'))
+        );
+    }
+
+    #[test]
+    fn narrow_tables_stay_portrait_with_even_amount_columns_and_fill_the_width() {
+        let f = fit(&view(5, false), false);
+        assert!(!f.landscape);
+        assert_eq!(f.size, 80);
+        // Amount columns (filled or empty) share one width.
+        assert!(
+            f.widths[1..].windows(2).all(|w| w[0] == w[1]),
+            "{:?}",
+            f.widths
+        );
+        let avail = PORTRAIT_PT * 100 / f.size;
+        let total: u32 = f.widths.iter().sum();
+        assert!(total <= avail && total + 5 >= avail, "{total} of {avail}");
+    }
+
+    #[test]
+    fn wide_tables_shrink_then_turn_landscape() {
+        let f = fit(&view(12, false), false);
+        assert!(f.landscape || f.size < 80, "{:?}", (f.landscape, f.size));
+        let f = fit(&view(18, false), false);
+        assert!(f.landscape);
+        // Inline tables (inside a project report) never turn.
+        let f = fit(&view(18, false), true);
+        assert!(!f.landscape);
+    }
+
+    #[test]
+    fn cells_below_a_row_span_start_further_right() {
+        let mut t = view(3, false);
+        t.rows[0].cells[0] = ViewCell::Text {
+            text: "产出指标".into(),
+            indent: 0,
+            colspan: 1,
+            rowspan: 2,
+        };
+        t.rows[1].cells.remove(0);
+        let cols: Vec<usize> = placed(&t, 3).iter().take(5).map(|(c, _)| *c).collect();
+        assert_eq!(cols, [0, 1, 2, 1, 2]);
     }
 }

@@ -67,7 +67,10 @@ impl Typeset {
 /// Lays out a document with the given fonts.
 pub fn typeset(doc: &Document, fonts: Vec<Font>) -> Result<Typeset, PdfError> {
     let data = serde_json::to_vec(&layout(doc)).map_err(|e| PdfError::Typeset(e.to_string()))?;
-    let world = ReportWorld::new(TEMPLATE, data, fonts)
+    // For template work: JUESUAN_TEMPLATE=path/to/report.typ replaces the built-in
+    // template without rebuilding.
+    let custom = std::env::var_os("JUESUAN_TEMPLATE").and_then(|p| std::fs::read_to_string(p).ok());
+    let world = ReportWorld::new(custom.as_deref().unwrap_or(TEMPLATE), data, fonts)
         .ok_or_else(|| PdfError::Typeset("内部路径无效".into()))?;
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|e| PdfError::Typeset(diagnostics(e.as_slice())))?;
@@ -77,6 +80,31 @@ pub fn typeset(doc: &Document, fonts: Vec<Font>) -> Result<Typeset, PdfError> {
 /// Renders a document to PDF bytes, with installed CJK fonts when present, fonts from
 /// `font_dirs`, and the embedded fallback.
 pub fn render(doc: &Document, font_dirs: &[std::path::PathBuf]) -> Result<Vec<u8>, PdfError> {
-    let fonts = load_fonts(font_dirs)?;
-    typeset(doc, fonts)?.pdf(&doc.title)
+    render_with(doc, load_fonts(font_dirs)?)
+}
+
+/// Renders a document to PDF bytes with fonts already loaded (callers may load them
+/// on another thread while they read the input). `JUESUAN_TIMING=1` prints the time
+/// of each stage on standard error.
+pub fn render_with(doc: &Document, fonts: Vec<Font>) -> Result<Vec<u8>, PdfError> {
+    let t0 = std::time::Instant::now();
+    let typeset = typeset(doc, fonts)?;
+    let t1 = std::time::Instant::now();
+    let pdf = typeset.pdf(&doc.title)?;
+    let t2 = std::time::Instant::now();
+    if std::env::var_os("JUESUAN_TIMING").is_some() {
+        #[allow(
+            clippy::print_stderr,
+            reason = "opt-in timing of the stages, for benchmarks"
+        )]
+        {
+            eprintln!(
+                "pdf: typeset {:?} ({} pages), export {:?}",
+                t1 - t0,
+                typeset.pages(),
+                t2 - t1
+            );
+        }
+    }
+    Ok(pdf)
 }

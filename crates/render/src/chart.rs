@@ -129,7 +129,7 @@ fn pie(chart: &Chart) -> String {
             y + 14.5,
             esc(label),
             esc(&chart.unit),
-            WIDTH - 10.0,
+            (amount_x + 80.0 + 64.0).min(WIDTH - 10.0),
             y + 14.5,
             esc(share),
         );

@@ -7,3 +7,4 @@
 pub mod chart;
 pub mod html;
 pub mod json;
+pub mod opendata;
