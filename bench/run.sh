@@ -34,6 +34,8 @@ if command -v chromium >/dev/null && command -v soffice >/dev/null; then
 --convert-to pdf --outdir $out/writer $out/docx/report.docx"
   hyperfine -N --warmup 2 --runs 20 --export-json bench/results/build-pdf.json \
     "$bin build $ex -o $out/pdf --format pdf"
+  hyperfine -N --warmup 2 --runs 20 --export-json bench/results/build-all.json \
+    "$bin build $ex -o $out/all"
   hyperfine -N --warmup 1 --runs 7 --export-json bench/results/peers-pdf.json \
     --command-name chromium-print-html "$chrome" \
     --command-name libreoffice-writer-docx "$writer"
@@ -46,7 +48,7 @@ fi
 
 python3 - <<'PY'
 import json, os
-for f in ["build-html-json", "check", "build-pdf", "peers-pdf"]:
+for f in ["build-html-json", "check", "build-pdf", "build-all", "peers-pdf"]:
     if not os.path.exists(f"bench/results/{f}.json"):
         continue
     for r in json.load(open(f"bench/results/{f}.json"))["results"]:

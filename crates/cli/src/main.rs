@@ -347,6 +347,9 @@ fn profiles() -> ExitCode {
     ExitCode::SUCCESS
 }
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,

@@ -258,6 +258,8 @@ fn fit(t: &TableView, inline: bool) -> Fit {
     let mut is_text = vec![false; n];
     let mut is_amount = vec![false; n];
     let mut filled = vec![false; n];
+    // The width of every text cell, by column: where text wraps is where width helps.
+    let mut texts: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (col, c) in placed(t, n) {
         let sp = span(c);
         if sp == 1 && col < n {
@@ -280,6 +282,9 @@ fn fit(t: &TableView, inline: bool) -> Fit {
             };
             content[col] = content[col].max(w);
             is_text[col] |= text;
+            if matches!(c, ViewCell::Text { .. }) {
+                texts[col].push(w);
+            }
             filled[col] |= !matches!(c, ViewCell::Empty);
         }
     }
@@ -375,23 +380,15 @@ fn fit(t: &TableView, inline: bool) -> Fit {
         let avail = if landscape { LANDSCAPE_PT } else { PORTRAIT_PT } * 100 / size;
         (landscape, size, avail, minimum(false, TEXT_MIN))
     });
-    // What is left goes, in turn, to text columns up to twelve characters, to amount
-    // columns narrower than the widest, and to text columns up to their content;
-    // each step grows its columns evenly.
+    // What is left goes first to text columns, a step at a time, each to the column
+    // whose cells overflow most in all (long names, deviation reasons: that is where
+    // rows grow tall), then to amount columns narrower than the widest, evenly.
     let mut rest = avail.saturating_sub(widths.iter().sum());
-    let text_full: Vec<u32> = (0..n)
-        .map(|j| if is_text[j] { content[j] + PAD } else { 0 })
-        .collect();
-    let text_comfort: Vec<u32> = text_full
-        .iter()
-        .map(|w| (*w).min(TEXT_COMFORT + PAD))
-        .collect();
     let amount_even: Vec<u32> = (0..n)
         .map(|j| if is_amount[j] { widest_amount } else { 0 })
         .collect();
-    for target in [&text_comfort, &amount_even, &text_full] {
-        grow(&mut widths, target, &mut rest);
-    }
+    widen_text(&mut widths, &texts, &is_text, &mut rest);
+    grow(&mut widths, &amount_even, &mut rest);
     // Any rest widens the text columns in proportion, or, in a table of figures only,
     // every column.
     let receiving: Vec<usize> = if is_text.iter().any(|b| *b) {
@@ -411,6 +408,30 @@ fn fit(t: &TableView, inline: bool) -> Fit {
         widths,
         size,
         landscape,
+    }
+}
+
+/// Widens text columns a step at a time, each step to the column whose cells
+/// overflow it most in all, until nothing overflows or `rest` runs out.
+fn widen_text(widths: &mut [u32], texts: &[Vec<u32>], is_text: &[bool], rest: &mut u32) {
+    const STEP: u32 = 5;
+    while *rest >= STEP {
+        let best = (0..widths.len())
+            .filter(|j| is_text[*j])
+            .map(|j| {
+                let overflow: u32 = texts[j]
+                    .iter()
+                    .map(|c| (c + PAD).saturating_sub(widths[j]))
+                    .sum();
+                (overflow, std::cmp::Reverse(j))
+            })
+            .filter(|(o, _)| *o > 0)
+            .max();
+        let Some((_, std::cmp::Reverse(j))) = best else {
+            return;
+        };
+        widths[j] += STEP;
+        *rest -= STEP;
     }
 }
 
