@@ -9,6 +9,7 @@
     reason = "a command-line program prints"
 )]
 
+mod convert;
 mod output;
 mod pipeline;
 mod score;
@@ -36,7 +37,7 @@ struct Cli {
 enum Command {
     /// 检查一份决算数据：逐条规则核对，列出发现的问题
     Check {
-        /// 输入目录（含 report.toml）或 report.toml 文件
+        /// 输入目录（含 report.toml）、report.toml 文件或 .xlsx 填报工作簿
         input: PathBuf,
         /// 输出格式：text（默认）或 json
         #[arg(long, default_value = "text")]
@@ -53,7 +54,7 @@ enum Command {
     },
     /// 生成决算公开报告
     Build {
-        /// 输入目录（含 report.toml）或 report.toml 文件
+        /// 输入目录（含 report.toml）、report.toml 文件或 .xlsx 填报工作簿
         input: PathBuf,
         /// 输出目录
         #[arg(short, long, default_value = "out")]
@@ -81,7 +82,7 @@ enum Command {
     },
     /// 项目绩效自评：逐项目列出自评得分、按评分方法应得的分数及差异原因
     Score {
-        /// 输入目录（含 report.toml）或 report.toml 文件
+        /// 输入目录（含 report.toml）、report.toml 文件或 .xlsx 填报工作簿
         input: PathBuf,
         /// 输出格式：text（默认）或 json
         #[arg(long, default_value = "text")]
@@ -89,9 +90,38 @@ enum Command {
     },
     /// 列出内置的报告模板（profile）
     Profiles,
+    /// 生成空白的填报工作簿（.xlsx）：按模板列出基本信息、十张公开表、情况说明与项目绩效自评各表
+    Init {
+        /// 要生成的工作簿，如 2023决算公开.xlsx
+        #[arg(long, value_name = "文件")]
+        xlsx: Option<PathBuf>,
+        /// 报告模板（juesuan profiles 列出全部）
+        #[arg(long, default_value = "shanxi-2022")]
+        profile: String,
+        /// 部门名称
+        #[arg(long)]
+        department: String,
+        /// 决算年度
+        #[arg(long)]
+        year: i32,
+        /// 覆盖已存在的文件
+        #[arg(long)]
+        force: bool,
+    },
+    /// 转换输入格式：文本目录 → .xlsx 填报工作簿，或 .xlsx → 文本目录
+    Convert {
+        /// 文本目录（或其 report.toml），或 .xlsx 填报工作簿
+        input: PathBuf,
+        /// 输出：.xlsx 文件（输入为目录时），或新的空目录（输入为工作簿时）
+        #[arg(short, long)]
+        output: PathBuf,
+        /// 覆盖已存在的 .xlsx 文件
+        #[arg(long)]
+        force: bool,
+    },
 }
 
-fn fail(f: Failure) -> ExitCode {
+pub(crate) fn fail(f: Failure) -> ExitCode {
     match f {
         Failure::Input(errors) => {
             for e in &errors.0 {
@@ -387,5 +417,17 @@ fn main() -> ExitCode {
         Command::Rules { markdown } => rules(markdown),
         Command::Score { input, format } => score(&input, &format),
         Command::Profiles => profiles(),
+        Command::Init {
+            xlsx,
+            profile,
+            department,
+            year,
+            force,
+        } => convert::init(xlsx.as_deref(), &profile, &department, year, force),
+        Command::Convert {
+            input,
+            output,
+            force,
+        } => convert::convert(&input, &output, force),
     }
 }

@@ -7,7 +7,9 @@
 
 use crate::doc::{Block, Chart, ChartKind, ChartSeries, TableView};
 use crate::project::ProjectView;
-use juesuan_model::{FunctionalCode, Key, Measure, Money, Num, Percent, Report, UnitKind};
+use juesuan_model::{
+    FnLevel, FunctionalCode, Key, Measure, Money, Num, Percent, Report, Scope, UnitKind,
+};
 use juesuan_profile::{ChartCategories, ChartDef, ChartYear, InputDecl, Profile, SectionDef};
 use juesuan_tables::{
     Figures, complete_scalar_sums, economic_groups, economic_name, functional_name,
@@ -50,6 +52,8 @@ struct Data {
     amounts: BTreeMap<String, Money>,
     count_sums: Vec<InputDecl>,
     classes: Vec<ClassView>,
+    /// Printed names of the functional codes with a figure or a 年初预算.
+    fn_names: BTreeMap<FunctionalCode, String>,
     econ: BTreeMap<String, Vec<(String, Key, Key)>>,
     empty_tables: Vec<String>,
     projects: Vec<ProjectView>,
@@ -185,6 +189,35 @@ fn environment(data: Arc<Data>, macros: &str) -> Result<Environment<'static>, Er
         Ok(Value::from(rows))
     });
     let d = data.clone();
+    env.add_function("items", move |measure: &str| -> Result<Value, Error> {
+        let m = Measure::from_name(measure).ok_or_else(|| bad(format!("未知的度量 {measure}")))?;
+        let name = |c: &FunctionalCode| d.fn_names.get(c).cloned().unwrap_or_default();
+        let rows: Vec<Value> = d
+            .fn_names
+            .keys()
+            .filter(|c| c.level() == FnLevel::Item)
+            .filter_map(|code| {
+                let k = Key::func(m, code);
+                let value = d.figures.get(&k).raw();
+                let budget = d.budget.get(&k).map(|v| v.fen());
+                if value == 0 && budget.is_none_or(|b| b == 0) {
+                    return None;
+                }
+                let lineage = code.lineage();
+                Some(context! {
+                    code => code.to_string(),
+                    name => name(code),
+                    class_name => lineage.first().map(&name).unwrap_or_default(),
+                    section_name => lineage.get(1).map(&name).unwrap_or_default(),
+                    value => value,
+                    budget => budget,
+                    last => d.last_year.get(&k).map(|v| v.raw()),
+                })
+            })
+            .collect();
+        Ok(Value::from(rows))
+    });
+    let d = data.clone();
     env.add_function(
         "econ_names",
         move |group: &str, measure: &str| -> Result<Vec<String>, Error> {
@@ -309,6 +342,22 @@ pub fn render(
             code: c.to_string(),
         })
         .collect();
+    // Every 项 with a figure or a 年初预算, and its 类 and 款, with printed names.
+    let mut fn_names = BTreeMap::new();
+    let budget_codes = report
+        .narrative
+        .initial_budget
+        .keys()
+        .filter_map(|k| match &k.scope {
+            Scope::Fn(c) => Some(c),
+            _ => None,
+        });
+    for code in figures.functional_codes.iter().chain(budget_codes) {
+        for c in code.lineage() {
+            let name = functional_name(report, profile, &c);
+            fn_names.entry(c).or_insert(name);
+        }
+    }
     let econ = economic_groups(profile)
         .into_iter()
         .map(|(g, classes)| {
@@ -342,6 +391,7 @@ pub fn render(
             .cloned()
             .collect(),
         classes,
+        fn_names,
         econ,
         empty_tables,
         projects: projects.iter().map(|p| p.view.clone()).collect(),
@@ -378,6 +428,12 @@ pub fn render(
         duties => report.overview.duties.clone(),
         offices => report.overview.offices.clone(),
         unit_groups => unit_groups(report),
+        units => report
+            .overview
+            .units
+            .iter()
+            .map(|u| context! { name => u.name.clone(), kind => u.kind.label() })
+            .collect::<Vec<_>>(),
     };
     let run = |sections: &[SectionDef]| -> Result<Vec<Section>, ComposeError> {
         sections

@@ -1,10 +1,13 @@
 //! Tables → table views: the printed layout of each table kind (two panels side by
-//! side, code tables with 合计 first, the four blocks of 公开06表, …), with amounts
+//! side, code tables with 合计 first or last, the blocks of 公开06表, …), with amounts
 //! rounded to the display unit. Zero prints as a blank cell, as in the official tables.
+//! The 栏次 row is printed when the profile numbers the columns; notes may name the
+//! department (`{{ department }}`).
 
 use crate::doc::{HeaderCell, RowStyle, TableView, ViewCell, ViewRow};
+use crate::narrative::render_line;
 use juesuan_model::{Cell, FnLevel, Num, Report, Row, RowKey, RowKind, Table};
-use juesuan_profile::{BlockDef, Layout, TableDef};
+use juesuan_profile::{BlockDef, Layout, TableDef, in_block};
 
 fn value(cell: &Cell, def_unit: juesuan_model::AmountUnit) -> ViewCell {
     if cell.not_applicable {
@@ -60,6 +63,11 @@ fn h(text: &str, colspan: u32) -> HeaderCell {
     }
 }
 
+/// Whether any column carries a 栏次 (else no 栏次 row is printed).
+fn numbered(cols: &[juesuan_model::Column]) -> bool {
+    cols.iter().any(|c| c.number.is_some())
+}
+
 fn number_cells(cols: &[juesuan_model::Column]) -> Vec<HeaderCell> {
     cols.iter()
         .map(|c| h(&c.number.map(|n| n.to_string()).unwrap_or_default(), 1))
@@ -70,9 +78,15 @@ fn number_cells(cols: &[juesuan_model::Column]) -> Vec<HeaderCell> {
 pub fn view(table: &Table, def: &TableDef, report: &Report) -> TableView {
     let unit = table.unit;
     let (numbers, rows) = match &def.layout {
-        Layout::Panels { two_sided, .. } => panels_view(table, *two_sided, unit),
-        Layout::Functional { .. } => functional_view(table, unit),
-        Layout::Economic { blocks, .. } => (None, economic_view(table, blocks, unit)),
+        Layout::Panels {
+            two_sided,
+            line_numbers,
+            ..
+        } => panels_view(table, *two_sided, *line_numbers, unit),
+        Layout::Functional { total_last, .. } => functional_view(table, *total_last, unit),
+        Layout::Economic { blocks, groups, .. } => {
+            (None, economic_view(table, blocks, groups, unit))
+        }
         Layout::Grid { .. } => {
             let p = &table.panels[0];
             let rows = p
@@ -91,9 +105,11 @@ pub fn view(table: &Table, def: &TableDef, report: &Report) -> TableView {
             columns,
             blocks,
             groups,
-        } => economic_header(columns, blocks, groups),
+            ..
+        } if def.header.is_empty() => economic_header(columns, blocks, groups),
         _ => header(def),
     };
+    let note = |n: &Option<String>| n.as_deref().map(|t| render_line(t, report));
     TableView {
         id: table.id.clone(),
         number: table.number.clone(),
@@ -106,39 +122,47 @@ pub fn view(table: &Table, def: &TableDef, report: &Report) -> TableView {
         header,
         numbers: numbers.filter(|n| n.iter().any(|c| !c.text.is_empty())),
         rows,
-        note: def.note.clone(),
+        note: note(&def.note),
         empty_note: if table.empty_note_shown {
-            def.empty_note.clone()
+            note(&def.empty_note)
         } else {
             None
         },
     }
 }
 
-fn panel_cells(r: Option<&Row>, ncols: usize, unit: juesuan_model::AmountUnit) -> Vec<ViewCell> {
+/// The cells of one panel row: label, 行次 (when printed), values.
+fn panel_cells(
+    r: Option<&Row>,
+    ncols: usize,
+    lines: bool,
+    unit: juesuan_model::AmountUnit,
+) -> Vec<ViewCell> {
+    let width = ncols + 1 + usize::from(lines);
     match r {
         Some(r) => {
-            let mut cells = vec![
-                text(&r.label, 0, 1),
-                r.line.map_or(ViewCell::Empty, ViewCell::Line),
-            ];
+            let mut cells = vec![text(&r.label, 0, 1)];
+            if lines {
+                cells.push(r.line.map_or(ViewCell::Empty, ViewCell::Line));
+            }
             cells.extend(r.cells.iter().map(|c| value(c, unit)));
-            cells.resize(ncols + 2, ViewCell::Empty);
+            cells.resize(width, ViewCell::Empty);
             cells
         }
-        None => vec![ViewCell::Empty; ncols + 2],
+        None => vec![ViewCell::Empty; width],
     }
 }
 
 fn panels_view(
     table: &Table,
     two_sided: bool,
+    lines: bool,
     unit: juesuan_model::AmountUnit,
 ) -> (Option<Vec<HeaderCell>>, Vec<ViewRow>) {
     if !two_sided {
         // One panel with section headings (公开10表).
         let p = &table.panels[0];
-        let width = u32::try_from(p.columns.len() + 2).unwrap_or(3);
+        let width = u32::try_from(p.columns.len() + 1 + usize::from(lines)).unwrap_or(3);
         let mut rows = Vec::new();
         for r in &p.rows {
             if r.kind == RowKind::Heading {
@@ -150,7 +174,7 @@ fn panels_view(
             }
             rows.push(ViewRow {
                 style: style(r.kind),
-                cells: panel_cells(Some(r), p.columns.len(), unit),
+                cells: panel_cells(Some(r), p.columns.len(), lines, unit),
             });
         }
         return (None, rows);
@@ -165,14 +189,19 @@ fn panels_view(
             if r.is_some_and(|r| r.kind == RowKind::Total) {
                 st = RowStyle::Total;
             }
-            cells.extend(panel_cells(r, p.columns.len(), unit));
+            cells.extend(panel_cells(r, p.columns.len(), lines, unit));
         }
         rows.push(ViewRow { style: st, cells });
+    }
+    if !table.panels.iter().any(|p| numbered(&p.columns)) {
+        return (None, rows);
     }
     let mut numbers = Vec::new();
     for p in &table.panels {
         numbers.push(h("栏次", 1));
-        numbers.push(h("", 1));
+        if lines {
+            numbers.push(h("", 1));
+        }
         numbers.extend(number_cells(&p.columns));
     }
     (Some(numbers), rows)
@@ -180,6 +209,7 @@ fn panels_view(
 
 fn functional_view(
     table: &Table,
+    total_last: bool,
     unit: juesuan_model::AmountUnit,
 ) -> (Option<Vec<HeaderCell>>, Vec<ViewRow>) {
     let p = &table.panels[0];
@@ -202,25 +232,27 @@ fn functional_view(
             cells,
         });
     }
-    // An empty table prints one blank body row under 合计, as the official form does.
+    // An empty table prints one blank body row beside 合计 (under it, or above it
+    // when 合计 comes last), as the official form does.
     if table.is_empty() {
         let mut cells = vec![ViewCell::Empty, ViewCell::Empty];
         cells.extend(p.columns.iter().map(|_| ViewCell::Empty));
-        rows.push(ViewRow {
+        let blank = ViewRow {
             style: RowStyle::Item,
             cells,
-        });
+        };
+        if total_last {
+            rows.insert(rows.len().saturating_sub(1), blank);
+        } else {
+            rows.push(blank);
+        }
+    }
+    if !numbered(&p.columns) {
+        return (None, rows);
     }
     let mut numbers = vec![h("栏次", 2)];
     numbers.extend(number_cells(&p.columns));
     (Some(numbers), rows)
-}
-
-fn in_block(code: &str, b: &BlockDef) -> bool {
-    // Codes compare as text padded to five digits: 301 sorts before 30101.
-    let pad = |s: &str| format!("{s:0<5}");
-    let c = pad(code);
-    c >= pad(&b.from) && c <= pad(&b.to)
 }
 
 fn economic_header(
@@ -253,16 +285,26 @@ fn economic_header(
 fn economic_view(
     table: &Table,
     blocks: &[BlockDef],
+    groups: &[juesuan_profile::GroupDef],
     unit: juesuan_model::AmountUnit,
 ) -> Vec<ViewRow> {
     let p = &table.panels[0];
     let ncols = p.columns.len();
+    // A block holds the codes of its run that belong to its group: the 人员经费 run
+    // 301–30399 skips the 公用经费 class 302 printed in the next block.
+    let in_group = |c: &juesuan_model::EconomicCode, b: &BlockDef| {
+        groups
+            .iter()
+            .any(|g| g.group == b.group && g.classes.contains(&c.class()))
+    };
     let per_block: Vec<Vec<&Row>> = blocks
         .iter()
         .map(|b| {
             p.rows
                 .iter()
-                .filter(|r| matches!(&r.key, RowKey::Econ(c) if in_block(c.as_str(), b)))
+                .filter(|r| {
+                    matches!(&r.key, RowKey::Econ(c) if in_block(c.as_str(), b) && in_group(c, b))
+                })
                 .collect()
         })
         .collect();

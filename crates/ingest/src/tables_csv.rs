@@ -15,11 +15,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 /// A value column of a CSV file.
-struct ColSpec {
-    headers: &'static [&'static str],
-    measure: Measure,
+pub struct ColSpec {
+    /// Accepted headers; the first is the one written.
+    pub headers: &'static [&'static str],
+    /// The figure of each row's code.
+    pub measure: Measure,
     /// A derived column (合计, 小计): checked, not used.
-    stated: bool,
+    pub stated: bool,
 }
 
 const fn fact(headers: &'static [&'static str], measure: Measure) -> ColSpec {
@@ -44,8 +46,10 @@ pub struct FnFile {
     pub name: &'static str,
     /// What it holds, in Chinese.
     pub what: &'static str,
-    required: bool,
-    columns: &'static [ColSpec],
+    /// Whether a text directory must have it.
+    pub required: bool,
+    /// Value columns, in the order written.
+    pub columns: &'static [ColSpec],
 }
 
 /// The functional-code files a text directory may have.

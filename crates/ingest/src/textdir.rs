@@ -87,13 +87,37 @@ struct RawNarrative {
     lists: Section<Vec<String>>,
 }
 
-/// What a key of a TOML section means: an input fact, or a derived value that is
-/// only checked.
-#[derive(Clone, Copy)]
-enum Slot {
+/// What a key of a `report.toml` section means: an input fact, or a derived value
+/// that is only checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// An input figure.
     Fact(Measure),
+    /// A derived figure: checked (rule `IN-DERIVED`), never used.
     Derived(Measure),
 }
+
+impl Slot {
+    /// The figure's measure.
+    pub fn measure(self) -> Measure {
+        match self {
+            Slot::Fact(m) | Slot::Derived(m) => m,
+        }
+    }
+}
+
+/// The sections of `report.toml` that hold whole-department figures, in file
+/// order, each with its keys. Shared by the readers and writers of every input
+/// format, so a figure has one name everywhere.
+pub const REPORT_SECTIONS: &[(&str, &[(&str, Slot)])] = &[
+    ("balances", BALANCES),
+    ("fiscal", FISCAL),
+    ("sangong_budget", SANGONG_BUDGET),
+    ("sangong_actual", SANGONG_ACTUAL),
+    ("procurement", PROCUREMENT),
+    ("running_costs", RUNNING_COSTS),
+    ("vehicles", VEHICLES),
+];
 
 const BALANCES: &[(&str, Slot)] = &[
     ("nonfiscal_used", Slot::Fact(Measure::NonfiscalUsed)),
@@ -516,12 +540,13 @@ fn read_narrative(
     let mut out = NarrativeInputs::default();
     for (k, v) in &raw.last_year {
         let here = src(k).with_field(format!("last_year.{}", k.get_ref()));
-        let Some(key) = Key::parse(k.get_ref()) else {
-            errors.push(InputError::at(
-                here,
-                format!("“{}” 不是有效的数据项名称（见 docs/INPUT.md）", k.get_ref()),
-            ));
-            continue;
+        let key = match narrative_id(NarrativeSection::LastYear, k.get_ref(), profile) {
+            Ok(Some(key)) => key,
+            Ok(None) => continue,
+            Err(m) => {
+                errors.push(InputError::at(here, m));
+                continue;
+            }
         };
         let num = match (key.measure.kind(), v.get_ref()) {
             (NumKind::Money, AnyNum::Text(t)) => {
@@ -543,32 +568,13 @@ fn read_narrative(
     }
     for (k, v) in &raw.initial_budget {
         let here = src(k).with_field(format!("initial_budget.{}", k.get_ref()));
-        match Key::parse(k.get_ref()) {
-            Some(key) if key.measure.kind() == NumKind::Money => {
-                if !profile
-                    .inputs
-                    .initial_budget
-                    .iter()
-                    .any(|p| key_pattern_matches(p, k.get_ref()))
-                {
-                    errors.push(InputError::at(
-                        here,
-                        format!(
-                            "模板 {} 不使用 “{}” 的年初预算。可用：{}",
-                            profile.id,
-                            k.get_ref(),
-                            profile.inputs.initial_budget.join("、")
-                        ),
-                    ));
-                    continue;
-                }
+        match narrative_id(NarrativeSection::InitialBudget, k.get_ref(), profile) {
+            Ok(Some(key)) => {
                 out.sources.insert(format!("initial_budget.{key}"), here);
                 out.initial_budget.insert(key, v.get_ref().0);
             }
-            _ => errors.push(InputError::at(
-                here,
-                format!("“{}” 不是有效的金额数据项名称", k.get_ref()),
-            )),
+            Ok(None) => {}
+            Err(m) => errors.push(InputError::at(here, m)),
         }
     }
     for (k, v) in &raw.texts {
@@ -634,25 +640,116 @@ fn check_declared(
     here: &SourceRef,
     errors: &mut InputErrors,
 ) -> bool {
-    match decls.iter().find(|d| d.matches(id)) {
-        Some(d) if !d.sum_of.is_empty() => {
-            errors.push(InputError::at(
-                here.clone(),
-                format!("“{id}” 由程序计算（= {}），不必填写", d.sum_of.join(" + ")),
-            ));
+    match declared_message(id, decls, section) {
+        None => true,
+        Some(m) => {
+            errors.push(InputError::at(here.clone(), m));
             false
         }
-        Some(_) => true,
+    }
+}
+
+/// Why `id` cannot be given in `[section]`, if it cannot: not declared by the
+/// profile (with the nearest declared id), or derived.
+fn declared_message(
+    id: &str,
+    decls: &[juesuan_profile::InputDecl],
+    section: &str,
+) -> Option<String> {
+    match decls.iter().find(|d| d.matches(id)) {
+        Some(d) if !d.sum_of.is_empty() => Some(format!(
+            "“{id}” 由程序计算（= {}），不必填写",
+            d.sum_of.join(" + ")
+        )),
+        Some(_) => None,
         None => {
             let ids: Vec<&str> = decls.iter().map(|d| d.id.as_str()).collect();
-            errors.push(InputError::at(
-                here.clone(),
-                format!(
-                    "[{section}] 中没有 “{id}” 这一项{}（可用的项见 docs/INPUT.md）",
-                    did_you_mean(id, ids.iter().copied())
-                ),
-            ));
-            false
+            Some(format!(
+                "[{section}] 中没有 “{id}” 这一项{}（可用的项见 docs/INPUT.md）",
+                did_you_mean(id, ids.iter().copied())
+            ))
         }
+    }
+}
+
+/// The sections of narrative inputs (`narrative.toml`'s tables; the same ids in a
+/// workbook's 情况说明数据 sheet).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NarrativeSection {
+    /// `[last_year]`: last year's figures by key.
+    LastYear,
+    /// `[initial_budget]`: 年初预算 by key.
+    InitialBudget,
+    /// `[texts]`
+    Texts,
+    /// `[counts]`
+    Counts,
+    /// `[amounts]`
+    Amounts,
+    /// `[scores]`
+    Scores,
+    /// `[lists]`
+    Lists,
+}
+
+impl NarrativeSection {
+    /// The TOML table name.
+    pub fn name(self) -> &'static str {
+        match self {
+            NarrativeSection::LastYear => "last_year",
+            NarrativeSection::InitialBudget => "initial_budget",
+            NarrativeSection::Texts => "texts",
+            NarrativeSection::Counts => "counts",
+            NarrativeSection::Amounts => "amounts",
+            NarrativeSection::Scores => "scores",
+            NarrativeSection::Lists => "lists",
+        }
+    }
+}
+
+/// Checks an id of a narrative section against the profile: `Ok(Some(key))` for
+/// the figure keys of `last_year` and `initial_budget`, `Ok(None)` for a declared
+/// id of the other sections, `Err` with the Chinese reason otherwise.
+pub fn narrative_id(
+    section: NarrativeSection,
+    id: &str,
+    profile: &Profile,
+) -> Result<Option<Key>, String> {
+    let decls = match section {
+        NarrativeSection::LastYear => {
+            return Key::parse(id)
+                .map(Some)
+                .ok_or_else(|| format!("“{id}” 不是有效的数据项名称（见 docs/INPUT.md）"));
+        }
+        NarrativeSection::InitialBudget => {
+            return match Key::parse(id) {
+                Some(key) if key.measure.kind() == NumKind::Money => {
+                    if profile
+                        .inputs
+                        .initial_budget
+                        .iter()
+                        .any(|p| key_pattern_matches(p, id))
+                    {
+                        Ok(Some(key))
+                    } else {
+                        Err(format!(
+                            "模板 {} 不使用 “{id}” 的年初预算。可用：{}",
+                            profile.id,
+                            profile.inputs.initial_budget.join("、")
+                        ))
+                    }
+                }
+                _ => Err(format!("“{id}” 不是有效的金额数据项名称")),
+            };
+        }
+        NarrativeSection::Texts => &profile.inputs.texts,
+        NarrativeSection::Counts => &profile.inputs.counts,
+        NarrativeSection::Amounts => &profile.inputs.amounts,
+        NarrativeSection::Scores => &profile.inputs.scores,
+        NarrativeSection::Lists => &profile.inputs.lists,
+    };
+    match declared_message(id, decls, section.name()) {
+        None => Ok(None),
+        Some(m) => Err(m),
     }
 }

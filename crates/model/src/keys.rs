@@ -132,6 +132,14 @@ measures! {
     SocProject = "soc.project", "国有资本经营预算财政拨款项目支出", Money, Functional;
     /// 国有资本经营预算财政拨款支出 = 基本 + 项目
     SocTotal = "soc.total", "国有资本经营预算财政拨款支出", Money, Functional;
+    // Templates whose 国有资本经营 table is a 收入支出 table (上海 2024 表九) also
+    // show its balances and income by functional code, as 公开08表 does for 政府性基金.
+    /// 国有资本经营预算财政拨款年初结转和结余
+    SocCarryIn = "soc.carry_in", "国有资本经营预算财政拨款年初结转和结余", Money, Functional;
+    /// 国有资本经营预算财政拨款本年收入
+    SocIncome = "soc.income", "国有资本经营预算财政拨款本年收入", Money, Functional;
+    /// 国有资本经营预算财政拨款年末结转和结余
+    SocCarryOut = "soc.carry_out", "国有资本经营预算财政拨款年末结转和结余", Money, Functional;
 
     /// 财政拨款支出合计 = 一般公共预算 + 政府性基金 + 国有资本经营 (公开04表 合计栏)
     FiscalTotal = "fiscal.total", "财政拨款支出合计", Money, Functional;

@@ -38,6 +38,20 @@ impl SourceRef {
         }
     }
 
+    /// A cell of a workbook: `file sheet!D14`.
+    pub fn cell(
+        file: impl Into<String>,
+        sheet: impl Into<String>,
+        cell: impl Into<String>,
+    ) -> SourceRef {
+        SourceRef {
+            file: file.into(),
+            line: None,
+            field: Some(cell.into()),
+            sheet: Some(sheet.into()),
+        }
+    }
+
     /// The same place, narrowed to a field.
     pub fn with_field(mut self, field: impl Into<String>) -> SourceRef {
         self.field = Some(field.into());
@@ -46,9 +60,13 @@ impl SourceRef {
 }
 
 impl fmt::Display for SourceRef {
-    /// `income.csv 第 5 行「财政拨款收入」`, `公开02表!D14`.
+    /// `income.csv 第 5 行「财政拨款收入」`, `决算.xlsx 公开02表!D14`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.file)?;
+        // A workbook cell: sheet and cell address as Excel writes them.
+        if let (Some(sheet), None, Some(cell)) = (&self.sheet, self.line, &self.field) {
+            return write!(f, " {sheet}!{cell}");
+        }
         if let Some(sheet) = &self.sheet {
             write!(f, " 工作表「{sheet}」")?;
         }
@@ -59,5 +77,24 @@ impl fmt::Display for SourceRef {
             write!(f, "「{field}」")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_display_as_people_name_them() {
+        assert_eq!(
+            SourceRef::line("income.csv", 5)
+                .with_field("财政拨款收入")
+                .to_string(),
+            "income.csv 第 5 行「财政拨款收入」"
+        );
+        assert_eq!(
+            SourceRef::cell("决算.xlsx", "公开02表", "D14").to_string(),
+            "决算.xlsx 公开02表!D14"
+        );
     }
 }

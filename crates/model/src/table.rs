@@ -211,14 +211,18 @@ pub struct Row {
 }
 
 impl Row {
-    /// `201 一般公共服务支出`, `行次27 本年收入合计`, `合计`.
+    /// `201 一般公共服务支出`, `行次27 本年收入合计`, `合计`. A row of a table that
+    /// prints no 行次 is described by its label alone (its number is not printed).
     pub fn describe(&self) -> String {
-        match &self.key {
-            RowKey::Line(n) if self.label.is_empty() => format!("行次{n}"),
-            RowKey::Line(n) => format!("行次{n} {}", self.label),
-            RowKey::Fn(c) => format!("{c} {}", self.label),
-            RowKey::Econ(c) => format!("{c} {}", self.label),
-            RowKey::Total | RowKey::Group(_) | RowKey::Single => self.label.clone(),
+        match (&self.key, self.line) {
+            (RowKey::Line(_), None) if self.label.is_empty() => "（空白行）".to_string(),
+            (RowKey::Line(n), Some(_)) if self.label.is_empty() => format!("行次{n}"),
+            (RowKey::Line(n), Some(_)) => format!("行次{n} {}", self.label),
+            (RowKey::Fn(c), _) => format!("{c} {}", self.label),
+            (RowKey::Econ(c), _) => format!("{c} {}", self.label),
+            (RowKey::Line(_) | RowKey::Total | RowKey::Group(_) | RowKey::Single, _) => {
+                self.label.clone()
+            }
         }
     }
 }

@@ -57,6 +57,9 @@ pub struct PerformanceDef {
     pub not_set_percent: i64,
     /// 二级指标 whose "＝" targets mean "at most" (costs); others mean "at least".
     pub lower_is_better: Vec<String>,
+    /// 一级指标 with their usual 二级指标, in order (the dropdowns of the workbook
+    /// form; other wordings are accepted).
+    pub categories: Vec<(String, Vec<String>)>,
     /// The method in words, for `juesuan score` and docs.
     pub method: String,
     /// Grade bands, best first: a total ≥ `min` earns `name`.
@@ -177,6 +180,9 @@ pub enum Layout {
         panels: Vec<PanelDef>,
         /// Balances between cells.
         equal: Vec<EqualDef>,
+        /// Whether a 行次 column is printed. When not (上海 2024), each row's `line`
+        /// is only its identity in the template, for sums and balances.
+        line_numbers: bool,
     },
     /// Rows are functional codes (02, 03, 05, 08, 09).
     Functional {
@@ -184,6 +190,8 @@ pub enum Layout {
         columns: Vec<ColumnDef>,
         /// Per-row balance, e.g. 08: 年初结转 + 本年收入 = 本年支出 + 年末结转.
         row_equal: Option<(Vec<String>, Vec<String>)>,
+        /// The 合计 row is printed after the codes instead of before them.
+        total_last: bool,
     },
     /// Rows are economic codes, grouped 人员经费/公用经费 (06).
     Economic {
@@ -193,6 +201,10 @@ pub enum Layout {
         groups: Vec<GroupDef>,
         /// Print blocks, side by side.
         blocks: Vec<BlockDef>,
+        /// The codes printed, when the table prints fewer than the catalog holds
+        /// (the catalog also lists codes accepted as input); else every catalog code
+        /// of the groups' classes.
+        codes: Option<Vec<EconomicCode>>,
     },
     /// Explicit rows × columns (07).
     Grid {
@@ -338,7 +350,7 @@ pub struct InputDecls {
 /// A declared narrative input.
 #[derive(Clone, Debug)]
 pub struct InputDecl {
-    /// Id; `{class}` stands for any 功能分类 类 code.
+    /// Id; `{class}` stands for any 功能分类 类 code, `{item}` for any 项 code.
     pub id: String,
     /// What it is, in Chinese.
     pub label: String,
@@ -351,17 +363,26 @@ pub struct InputDecl {
 impl InputDecl {
     /// Whether an id given in an input file is this declaration.
     pub fn matches(&self, id: &str) -> bool {
-        match self.id.split_once("{class}") {
-            None => self.id == id,
-            Some((pre, post)) => id
-                .strip_prefix(pre)
-                .and_then(|r| r.strip_suffix(post))
-                .is_some_and(|code| code.len() == 3 && code.bytes().all(|b| b.is_ascii_digit())),
+        for (placeholder, digits) in CODE_PLACEHOLDERS {
+            if let Some((pre, post)) = self.id.split_once(placeholder) {
+                return id
+                    .strip_prefix(pre)
+                    .and_then(|r| r.strip_suffix(post))
+                    .is_some_and(|code| {
+                        code.len() == *digits && code.bytes().all(|b| b.is_ascii_digit())
+                    });
+            }
         }
+        self.id == id
     }
 }
 
-/// Whether `key` (as text) matches a declared key pattern (`gpb.total@{class}`).
+/// Placeholders of declared input ids and the length of the functional code each
+/// stands for: `{class}` a 类 (3 digits), `{item}` a 项 (7 digits).
+pub const CODE_PLACEHOLDERS: &[(&str, usize)] = &[("{class}", 3), ("{item}", 7)];
+
+/// Whether `key` (as text) matches a declared key pattern (`gpb.total@{class}`,
+/// `gpb.total@{item}`).
 pub fn key_pattern_matches(pattern: &str, key: &str) -> bool {
     InputDecl {
         id: pattern.to_string(),

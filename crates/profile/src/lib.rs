@@ -13,7 +13,7 @@ mod load;
 
 pub use catalog::{Catalog, CatalogEntry, NameMatch, normalize_name};
 pub use defs::*;
-pub use load::{ProfileFiles, layout_width, load};
+pub use load::{ProfileFiles, in_block, layout_width, load};
 
 use std::sync::OnceLock;
 
@@ -65,11 +65,12 @@ macro_rules! builtin_files {
 }
 
 /// Ids of the profiles compiled into the binary.
-pub const BUILTIN: &[&str] = &["shanxi-2022"];
+pub const BUILTIN: &[&str] = &["shanxi-2022", "shanghai-2024"];
 
 fn builtin_files(id: &str) -> Option<ProfileFiles<'static>> {
     match id {
         "shanxi-2022" => Some(builtin_files!("shanxi-2022")),
+        "shanghai-2024" => Some(builtin_files!("shanghai-2024")),
         _ => None,
     }
 }
@@ -77,8 +78,10 @@ fn builtin_files(id: &str) -> Option<ProfileFiles<'static>> {
 /// A built-in profile, loaded and validated once per process.
 pub fn builtin(id: &str) -> Result<&'static Profile, ProfileError> {
     static SHANXI_2022: OnceLock<Result<Profile, String>> = OnceLock::new();
+    static SHANGHAI_2024: OnceLock<Result<Profile, String>> = OnceLock::new();
     let cell = match id {
         "shanxi-2022" => &SHANXI_2022,
+        "shanghai-2024" => &SHANGHAI_2024,
         _ => return Err(ProfileError::Unknown(id.to_string(), BUILTIN.join("、"))),
     };
     let loaded = cell.get_or_init(|| match builtin_files(id) {
@@ -118,6 +121,155 @@ mod tests {
         for t in &p.tables {
             assert!(t.number.starts_with("公开"), "{}", t.number);
         }
+    }
+
+    #[test]
+    fn shanghai_has_nine_tables_24_classes_four_parts_and_eleven_sections() {
+        let p = builtin("shanghai-2024").unwrap();
+        assert_eq!(p.region, "上海市");
+        assert_eq!(p.year, 2024);
+        assert_eq!(p.amount_unit, juesuan_model::AmountUnit::Wan);
+        let titles: Vec<&str> = p.tables.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "收入支出决算总表",
+                "收入决算表",
+                "支出决算表",
+                "财政拨款收入支出决算总表",
+                "一般公共预算财政拨款支出决算表",
+                "一般公共预算财政拨款基本支出决算表",
+                "财政拨款“三公”经费支出决算表",
+                "政府性基金预算财政拨款收入支出决算表",
+                "国有资本经营预算财政拨款收入支出决算表",
+            ]
+        );
+        // 24 类: the template has no 债务还本支出 (231) or 债务付息支出 (232).
+        let classes: Vec<String> = p.classes().iter().map(ToString::to_string).collect();
+        assert_eq!(classes.len(), 24);
+        assert!(!classes.iter().any(|c| c == "231" || c == "232"));
+        assert_eq!(classes.last().map(String::as_str), Some("234"));
+        // The two-sided tables print no 行次; the functional 表五 prints 合计 last.
+        for t in &p.tables {
+            match &t.layout {
+                Layout::Panels { line_numbers, .. } => assert!(!line_numbers, "{}", t.id),
+                Layout::Functional { total_last, .. } => {
+                    assert_eq!(*total_last, t.id == "05", "{}", t.id);
+                }
+                Layout::Economic {
+                    codes: Some(codes),
+                    columns,
+                    ..
+                } => {
+                    assert_eq!(codes.len(), 65);
+                    assert_eq!(columns.len(), 1);
+                }
+                Layout::Economic { codes: None, .. } => panic!("表六 prints the template's codes"),
+                Layout::Grid { columns, .. } => assert_eq!(columns.len(), 12),
+            }
+            // No 栏次 row: no column is numbered.
+            assert!(
+                layout_width(t) > 0 && t.header.iter().flatten().all(|h| h.text != "栏次"),
+                "{}",
+                t.id
+            );
+        }
+        let parts: Vec<&str> = p.parts.iter().map(|x| x.id.as_str()).collect();
+        assert_eq!(parts, ["overview", "tables", "narrative", "glossary"]);
+        let sections: Vec<&str> = p
+            .narrative
+            .sections
+            .iter()
+            .map(|s| s.title.as_str())
+            .collect();
+        assert_eq!(
+            sections,
+            [
+                "一、收入支出决算总体情况说明",
+                "二、收入决算情况说明",
+                "三、支出决算情况说明",
+                "四、财政拨款收入支出决算总体情况说明",
+                "五、一般公共预算财政拨款支出决算情况说明",
+                "六、一般公共预算财政拨款基本支出决算情况说明",
+                "七、财政拨款“三公”经费支出决算情况说明",
+                "八、政府性基金预算财政拨款收入支出决算情况说明",
+                "九、国有资本经营预算财政拨款收入支出决算情况说明",
+                "十、预算绩效管理情况",
+                "十一、其他重要事项的情况说明",
+            ]
+        );
+        assert_eq!(p.glossary.len(), 11);
+        let grades: Vec<&str> = p
+            .performance
+            .grades
+            .iter()
+            .map(|(g, _)| g.as_str())
+            .collect();
+        assert_eq!(grades, ["优", "良", "合格", "不合格"]);
+        assert_eq!(
+            p.performance
+                .grade(juesuan_model::Points::parse("75").unwrap()),
+            "合格"
+        );
+        // The catalog accepts the national codes as input; the table prints 65.
+        assert!(!p.economic_catalog.complete);
+        assert_eq!(p.economic_catalog.len(), 109);
+    }
+
+    #[test]
+    fn item_patterns_match_item_codes_only() {
+        assert!(key_pattern_matches("gpb.total@{item}", "gpb.total@2010601"));
+        assert!(!key_pattern_matches("gpb.total@{item}", "gpb.total@201"));
+        assert!(!key_pattern_matches("gpb.total@{item}", "gpb.total@20106"));
+        let d = InputDecl {
+            id: "use.{item}".to_string(),
+            label: String::new(),
+            sum_of: Vec::new(),
+            optional: false,
+        };
+        assert!(d.matches("use.2010601") && !d.matches("use.201"));
+    }
+
+    #[test]
+    fn table_options_are_checked() {
+        let base = builtin_files("shanghai-2024").unwrap();
+        let bad_option =
+            base.tables
+                .replacen("\ntotal_row = \"last\"\n", "\nline_numbers = false\n", 1);
+        let files = ProfileFiles {
+            tables: &bad_option,
+            ..builtin_files("shanghai-2024").unwrap()
+        };
+        let e = load(&files)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("line_numbers"), "{e}");
+
+        let bad_code = base.tables.replacen("\"31099\",\n", "\"39999\",\n", 1);
+        let files = ProfileFiles {
+            tables: &bad_code,
+            ..builtin_files("shanghai-2024").unwrap()
+        };
+        let e = load(&files)
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(e.contains("39999"), "{e}");
+
+        // Without a 行次 column the header is one column narrower per panel.
+        let with_lines =
+            base.tables
+                .replacen("\nline_numbers = false\n", "\nline_numbers = true\n", 1);
+        let files = ProfileFiles {
+            tables: &with_lines,
+            ..builtin_files("shanghai-2024").unwrap()
+        };
+        assert!(
+            load(&files)
+                .err()
+                .is_some_and(|e| e.to_string().contains("表头"))
+        );
     }
 
     #[test]

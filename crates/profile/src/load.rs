@@ -64,6 +64,15 @@ struct RawPerformance {
     lower_is_better: Vec<String>,
     method: String,
     grades: Vec<RawGrade>,
+    #[serde(default)]
+    categories: Vec<RawIndicatorCategory>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicatorCategory {
+    level1: String,
+    level2: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +165,15 @@ struct RawTable {
     groups: Vec<RawGroup>,
     #[serde(default)]
     blocks: Vec<RawBlock>,
+    /// Panels tables: print a 行次 column (default true).
+    #[serde(default)]
+    line_numbers: Option<bool>,
+    /// Functional tables: `first` (default) or `last`.
+    #[serde(default)]
+    total_row: Option<String>,
+    /// Economic tables: the codes printed (default: the catalog's).
+    #[serde(default)]
+    codes: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -449,7 +467,9 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
         if !ids.insert(t.id.clone()) {
             return Err(bad("tables.toml", format!("表 {} 重复", t.id)));
         }
-        defs.push(table_def(t).map_err(|m| bad("tables.toml", m))?);
+        let def = table_def(t).map_err(|m| bad("tables.toml", m))?;
+        check_printed_codes(&def, &economic_catalog).map_err(|m| bad("tables.toml", m))?;
+        defs.push(def);
     }
 
     let inputs = InputDecls {
@@ -462,7 +482,9 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
         lists: raw.inputs.lists.into_iter().map(input_decl).collect(),
     };
     for pattern in inputs.last_year.iter().chain(&inputs.initial_budget) {
-        let probe = pattern.replace("{class}", "201");
+        let probe = pattern
+            .replace("{class}", "201")
+            .replace("{item}", "2010101");
         if Key::parse(&probe).is_none() {
             return Err(bad(
                 "profile.toml",
@@ -516,6 +538,11 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
         lower_is_better: perf.lower_is_better.clone(),
         method: perf.method.clone(),
         grades,
+        categories: perf
+            .categories
+            .iter()
+            .map(|c| (c.level1.clone(), c.level2.clone()))
+            .collect(),
     };
     Ok(Profile {
         performance,
@@ -815,6 +842,23 @@ fn cell_addr(s: &str) -> Result<CellAddr, String> {
 
 fn table_def(t: RawTable) -> Result<TableDef, String> {
     let id = t.id.clone();
+    let only_for: [(bool, &str, &[&str]); 3] = [
+        (
+            t.line_numbers.is_some(),
+            "line_numbers",
+            &["two_sided", "list"],
+        ),
+        (t.total_row.is_some(), "total_row", &["functional"]),
+        (t.codes.is_some(), "codes", &["economic"]),
+    ];
+    for (set, option, kinds) in only_for {
+        if set && !kinds.contains(&t.kind.as_str()) {
+            return Err(format!(
+                "表 {id}：{option} 只用于 {} 类型的表",
+                kinds.join("、")
+            ));
+        }
+    }
     let layout = match t.kind.as_str() {
         "two_sided" | "list" => {
             let panels: Vec<PanelDef> = t
@@ -845,6 +889,7 @@ fn table_def(t: RawTable) -> Result<TableDef, String> {
                 two_sided: t.kind == "two_sided",
                 panels,
                 equal,
+                line_numbers: t.line_numbers.unwrap_or(true),
             }
         }
         "functional" => {
@@ -868,7 +913,20 @@ fn table_def(t: RawTable) -> Result<TableDef, String> {
                     }
                 }
             }
-            Layout::Functional { columns, row_equal }
+            let total_last = match t.total_row.as_deref() {
+                None | Some("first") => false,
+                Some("last") => true,
+                Some(other) => {
+                    return Err(format!(
+                        "表 {id}：total_row = “{other}” 无效（可用 first、last）"
+                    ));
+                }
+            };
+            Layout::Functional {
+                columns,
+                row_equal,
+                total_last,
+            }
         }
         "economic" => {
             let columns: Vec<ColumnDef> = t
@@ -906,10 +964,19 @@ fn table_def(t: RawTable) -> Result<TableDef, String> {
                     })
                 })
                 .collect::<Result<Vec<_>, String>>()?;
+            let codes = t
+                .codes
+                .map(|list| {
+                    list.iter()
+                        .map(|c| EconomicCode::parse(c).map_err(|e| format!("表 {id}：{e}")))
+                        .collect::<Result<Vec<_>, String>>()
+                })
+                .transpose()?;
             Layout::Economic {
                 columns,
                 groups,
                 blocks,
+                codes,
             }
         }
         "grid" => {
@@ -1018,11 +1085,62 @@ fn check_panels(table: &str, panels: &[PanelDef], equal: &[EqualDef]) -> Result<
     Ok(())
 }
 
+/// The codes an economic table prints must be known, belong to a group and fall in
+/// a print block.
+fn check_printed_codes(def: &TableDef, catalog: &Catalog<EconomicCode>) -> Result<(), String> {
+    let Layout::Economic {
+        groups,
+        blocks,
+        codes: Some(codes),
+        ..
+    } = &def.layout
+    else {
+        return Ok(());
+    };
+    let mut seen = BTreeSet::new();
+    for c in codes {
+        if !seen.insert(c) {
+            return Err(format!("表 {}：codes 中 {c} 重复", def.id));
+        }
+        if catalog.get(c).is_none() {
+            return Err(format!("表 {}：codes 中的 {c} 不在经济分类目录中", def.id));
+        }
+        let Some(g) = groups.iter().find(|g| g.classes.contains(&c.class())) else {
+            return Err(format!("表 {}：codes 中的 {c} 不属于任何分组", def.id));
+        };
+        if !blocks
+            .iter()
+            .any(|b| b.group == g.group && in_block(c.as_str(), b))
+        {
+            return Err(format!(
+                "表 {}：codes 中的 {c} 不在本组的任何打印块内",
+                def.id
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Whether an economic code falls in a print block. Codes compare as text padded to
+/// five digits: 301 sorts before 30101.
+pub fn in_block(code: &str, b: &BlockDef) -> bool {
+    let pad = |s: &str| format!("{s:0<5}");
+    let c = pad(code);
+    c >= pad(&b.from) && c <= pad(&b.to)
+}
+
 /// Number of layout columns of a table (labels, 行次 and code columns included).
 pub fn layout_width(def: &TableDef) -> u32 {
     let n = |v: usize| u32::try_from(v).unwrap_or(u32::MAX);
     match &def.layout {
-        Layout::Panels { panels, .. } => panels.iter().map(|p| 2 + n(p.columns.len())).sum(),
+        Layout::Panels {
+            panels,
+            line_numbers,
+            ..
+        } => panels
+            .iter()
+            .map(|p| 1 + u32::from(*line_numbers) + n(p.columns.len()))
+            .sum(),
         Layout::Functional { columns, .. } => 2 + n(columns.len()),
         Layout::Economic {
             columns, blocks, ..

@@ -36,7 +36,7 @@ const FIELDS: &[(&str, &str, &str, &str)] = &[
         "line",
         "integer",
         "行次",
-        "Printed line number, when the table has one.",
+        "Printed line number, when the table has one; for a table that prints none (上海 2024), the row's number in the template, which identifies it.",
     ),
     (
         "row_kind",
@@ -111,6 +111,14 @@ pub fn file_name(id: &str) -> String {
     format!("table-{id}.csv")
 }
 
+/// The row's 行次, or its identity number in a table that prints none.
+fn line_id(r: &juesuan_model::Row) -> Option<u32> {
+    r.line.or(match r.key {
+        RowKey::Line(n) => Some(n),
+        _ => None,
+    })
+}
+
 /// The open-data files, as (path relative to the output directory, bytes):
 /// `data/table-01.csv` … and `data/datapackage.json`.
 pub fn render(report: &Report, tables: &TableSet) -> Result<Vec<(String, Vec<u8>)>, String> {
@@ -165,7 +173,7 @@ pub fn render(report: &Report, tables: &TableSet) -> Result<Vec<(String, Vec<u8>
                         year.as_str(),
                         t.number.as_str(),
                         p.name.as_deref().unwrap_or(""),
-                        &r.line.map(|l| l.to_string()).unwrap_or_default(),
+                        &line_id(r).map(|l| l.to_string()).unwrap_or_default(),
                         kind(r.kind),
                         &fcode,
                         &fclass,

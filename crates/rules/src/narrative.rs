@@ -47,12 +47,36 @@ fn spending_classes(ctx: &Ctx<'_>) -> Vec<FunctionalCode> {
         .unwrap_or_default()
 }
 
-/// Expands a declared id or key pattern (`use.{class}`) to the ids needed.
-fn expand(pattern: &str, classes: &[FunctionalCode]) -> Vec<String> {
+/// 项 with a non-zero figure of a measure this year.
+fn spending_items(ctx: &Ctx<'_>, m: Measure) -> Vec<FunctionalCode> {
+    ctx.derived
+        .map(|f| {
+            f.functional_codes
+                .iter()
+                .filter(|c| c.as_str().len() == 7 && !f.money(&Key::func(m, c)).is_zero())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Expands a declared id or key pattern (`use.{class}`, `gpb.total@{item}`) to the
+/// ids needed: one per 类 with 一般公共预算财政拨款支出; one per 项 with a figure of
+/// the pattern's measure (of 一般公共预算财政拨款支出 for texts).
+fn expand(ctx: &Ctx<'_>, pattern: &str, classes: &[FunctionalCode]) -> Vec<String> {
     if pattern.contains("{class}") {
         classes
             .iter()
             .map(|c| pattern.replace("{class}", c.as_str()))
+            .collect()
+    } else if pattern.contains("{item}") {
+        let m = pattern
+            .split_once('@')
+            .and_then(|(m, _)| Measure::from_name(m))
+            .unwrap_or(Measure::GpbTotal);
+        spending_items(ctx, m)
+            .iter()
+            .map(|c| pattern.replace("{item}", c.as_str()))
             .collect()
     } else {
         vec![pattern.to_string()]
@@ -93,7 +117,7 @@ impl Rule for MissingInput {
             )
         };
         for p in &ctx.profile.inputs.last_year {
-            for id in expand(p, &classes) {
+            for id in expand(ctx, p, &classes) {
                 if Key::parse(&id).is_some_and(|k| !last.contains_key(&k)) {
                     out.push(missing(
                         format!(
@@ -106,7 +130,7 @@ impl Rule for MissingInput {
             }
         }
         for p in &ctx.profile.inputs.initial_budget {
-            for id in expand(p, &classes) {
+            for id in expand(ctx, p, &classes) {
                 if Key::parse(&id).is_some_and(|k| !n.initial_budget.contains_key(&k)) {
                     out.push(missing(
                         format!("缺少年初预算 [initial_budget] \"{id}\"（{}）：不能计算完成年初预算的比例", describe(&id)),
@@ -129,7 +153,7 @@ impl Rule for MissingInput {
             ("amounts", &ctx.profile.inputs.amounts, amounts),
         ] {
             for d in decls.iter().filter(|d| !d.optional && d.sum_of.is_empty()) {
-                for id in expand(&d.id, &classes) {
+                for id in expand(ctx, &d.id, &classes) {
                     if !present.contains(&&id) {
                         out.push(missing(
                             format!("缺少 [{section}] \"{id}\"（{}）", d.label),
@@ -149,17 +173,19 @@ fn describe(id: &str) -> String {
         .unwrap_or_else(|| id.to_string())
 }
 
-/// Σ of a measure over 类-scoped keys of a map, and how many there were.
+/// Σ of a measure over keys scoped to functional codes of `digits` digits (类 3, 项 7),
+/// and how many there were.
 fn class_sum<V>(
     map: &std::collections::BTreeMap<Key, V>,
     measure: Measure,
+    digits: usize,
     money: impl Fn(&V) -> Option<Money>,
 ) -> (Money, usize) {
     let mut sum = Money::ZERO;
     let mut count = 0;
     for (k, v) in map {
         if k.measure == measure
-            && matches!(&k.scope, Scope::Fn(c) if c.as_str().len() == 3)
+            && matches!(&k.scope, Scope::Fn(c) if c.as_str().len() == digits)
             && let Some(v) = money(v)
         {
             sum += v;
@@ -174,9 +200,9 @@ pub struct BudgetByClass;
 static BUDGET: RuleInfo = RuleInfo {
     id: "NARR-BUDGET",
     family: Family::Narrative,
-    title: "按类的年初预算之和 = 年初预算合计；按类的上年数之和 ≤ 上年合计",
+    title: "按类（项）的年初预算之和 = 年初预算合计；按类的上年数之和 ≤ 上年合计",
     severity: "错误",
-    purpose: "情况说明五（三）逐类给出年初预算与上年决算。各类年初预算之和必须等于年初预算合计；各类上年数之和不能超过上年合计（上年可能有今年没有的类）。",
+    purpose: "情况说明五（三）逐类（上海 2024 模板逐项）给出年初预算与上年决算。各类（各项）年初预算之和必须等于年初预算合计；各类上年数之和不能超过上年合计（上年可能有今年没有的类）。",
     example: "年初预算按类之和 48,691,000.00 ≠ 年初预算合计 48,691,030.75。",
 };
 impl Rule for BudgetByClass {
@@ -189,31 +215,31 @@ impl Rule for BudgetByClass {
         };
         let n = &report.narrative;
         let mut out = Vec::new();
-        let (sum, count) = class_sum(&n.initial_budget, Measure::GpbTotal, |v| Some(*v));
-        if let (Some(total), true) = (
-            n.initial_budget.get(&Key::all(Measure::GpbTotal)),
-            count > 0,
-        ) {
-            let total = *total;
-            if sum != total {
+        for (digits, level) in [(3, "类"), (7, "项")] {
+            let (sum, count) =
+                class_sum(&n.initial_budget, Measure::GpbTotal, digits, |v| Some(*v));
+            let Some(total) = n.initial_budget.get(&Key::all(Measure::GpbTotal)).copied() else {
+                continue;
+            };
+            if count > 0 && sum != total {
                 out.push(
                     Finding::new(
                         BUDGET.id,
                         Severity::Error,
                         input_loc(report, "initial_budget.gpb.total"),
                         format!(
-                            "年初预算按类之和 {} ≠ 年初预算合计 {}，相差 {}",
+                            "年初预算按{level}之和 {} ≠ 年初预算合计 {}，相差 {}",
                             sum.yuan(),
                             total.yuan(),
                             (sum - total).yuan()
                         ),
-                        "核对 narrative.toml [initial_budget] 中各类与合计。",
+                        "核对 narrative.toml [initial_budget] 中各类（项）与合计。",
                     )
                     .values(Num::Money(total), Num::Money(sum)),
                 );
             }
         }
-        let (sum, count) = class_sum(&n.last_year, Measure::GpbTotal, |v| v.money());
+        let (sum, count) = class_sum(&n.last_year, Measure::GpbTotal, 3, |v| v.money());
         let total = n
             .last_year
             .get(&Key::all(Measure::GpbTotal))

@@ -373,9 +373,13 @@ impl Rule for EmptyNote {
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
         let mut out = Vec::new();
         for t in &ctx.tables.tables {
-            let Some(note) = ctx.profile.table(&t.id).and_then(|d| d.empty_note.clone()) else {
+            let Some(mut note) = ctx.profile.table(&t.id).and_then(|d| d.empty_note.clone()) else {
                 continue;
             };
+            if let Some(r) = ctx.report {
+                // The note may name the department (上海 2024: “说明：{{ department }}本年度没有…”).
+                note = juesuan_compose::render_line(&note, r);
+            }
             let loc = Location::Table {
                 table: t.number.clone(),
             };

@@ -54,16 +54,31 @@ pub fn build(report: &Report, profile: &Profile, fig: &Figures) -> TableSet {
     let mut set = TableSet::default();
     for (ti, def) in profile.tables.iter().enumerate() {
         let (panels, relations) = match &def.layout {
-            Layout::Panels { panels, equal, .. } => panels_table(ti, panels, equal, fig),
+            Layout::Panels {
+                panels,
+                equal,
+                line_numbers,
+                ..
+            } => panels_table(ti, panels, equal, *line_numbers, fig),
             Layout::Functional {
                 columns: cols,
                 row_equal,
-            } => functional_table(ti, report, profile, cols, row_equal.as_ref(), fig),
+                total_last,
+            } => functional_table(
+                ti,
+                report,
+                profile,
+                cols,
+                row_equal.as_ref(),
+                *total_last,
+                fig,
+            ),
             Layout::Economic {
                 columns: cols,
                 groups,
+                codes,
                 ..
-            } => economic_table(ti, report, profile, cols, groups, fig),
+            } => economic_table(ti, report, profile, cols, groups, codes.as_deref(), fig),
             Layout::Grid {
                 columns: cols,
                 rows,
@@ -121,10 +136,14 @@ fn column_sums(ti: usize, pi: usize, ri: usize, cols: &[ColumnDef], out: &mut Ve
     }
 }
 
+/// A panels table. Rows are identified by their 行次 (`RowKey::Line`); when the
+/// template prints no 行次 (`line_numbers` false) the number stays the row's identity
+/// but the row carries no printed line.
 fn panels_table(
     ti: usize,
     defs: &[PanelDef],
     equal: &[juesuan_profile::EqualDef],
+    line_numbers: bool,
     fig: &Figures,
 ) -> (Vec<Panel>, Vec<Relation>) {
     let mut panels = Vec::new();
@@ -188,7 +207,7 @@ fn panels_table(
             rows.push(Row {
                 key,
                 label: r.label.clone(),
-                line: r.line,
+                line: r.line.filter(|_| line_numbers),
                 kind,
                 cells,
             });
@@ -316,8 +335,9 @@ pub fn hierarchy_relations(
     }
 }
 
-/// Relations of a functional table whose rows are already laid out (合计 first, then
-/// codes): hierarchy, 合计 = Σ类, column sums, per-row balances. Shared by build and audit.
+/// Relations of a functional table whose rows are already laid out (合计 first or
+/// last, and the codes): hierarchy, 合计 = Σ类, column sums, per-row balances. Shared
+/// by build and audit.
 pub fn functional_relations(
     ti: usize,
     rows: &[Row],
@@ -383,10 +403,11 @@ fn functional_table(
     profile: &Profile,
     cols: &[ColumnDef],
     row_equal: Option<&(Vec<String>, Vec<String>)>,
+    total_last: bool,
     fig: &Figures,
 ) -> (Vec<Panel>, Vec<Relation>) {
     let measures: Vec<Measure> = cols.iter().filter_map(|c| c.measure).collect();
-    let mut rows = vec![Row {
+    let total = Row {
         key: RowKey::Total,
         label: "合计".to_string(),
         line: None,
@@ -395,7 +416,12 @@ fn functional_table(
             .iter()
             .map(|m| cell(fig, Some(Key::all(*m))))
             .collect(),
-    }];
+    };
+    let mut rows = Vec::new();
+    let mut total = Some(total);
+    if !total_last {
+        rows.extend(total.take());
+    }
     for code in &fig.functional_codes {
         let keys: Vec<Key> = measures.iter().map(|m| Key::func(*m, code)).collect();
         if keys.iter().all(|k| fig.get(k).is_zero()) {
@@ -414,6 +440,7 @@ fn functional_table(
             cells: keys.into_iter().map(|k| cell(fig, Some(k))).collect(),
         });
     }
+    rows.extend(total);
     let relations = functional_relations(ti, &rows, cols, row_equal);
     (
         vec![Panel {
@@ -431,6 +458,7 @@ fn economic_table(
     profile: &Profile,
     cols: &[ColumnDef],
     groups: &[juesuan_profile::GroupDef],
+    printed: Option<&[EconomicCode]>,
     fig: &Figures,
 ) -> (Vec<Panel>, Vec<Relation>) {
     let group_of = |c: &EconomicCode| {
@@ -441,11 +469,14 @@ fn economic_table(
     };
     let mut rows = Vec::new();
     let mut relations = Vec::new();
-    let codes: Vec<&EconomicCode> = profile
-        .economic_catalog
-        .codes()
-        .filter(|c| group_of(c).is_some())
-        .collect();
+    let codes: Vec<&EconomicCode> = match printed {
+        Some(list) => list.iter().collect(),
+        None => profile
+            .economic_catalog
+            .codes()
+            .filter(|c| group_of(c).is_some())
+            .collect(),
+    };
     for code in &codes {
         let cells = cols
             .iter()

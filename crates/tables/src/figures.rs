@@ -280,8 +280,20 @@ pub fn derive(report: &Report, profile: &Profile) -> Figures {
     // Fund-level income and balances (公开01表 / 04表).
     let gf_income = s(&fig, Measure::GfIncome);
     put(&mut fig, Measure::IncGfFund, gf_income);
+    // 国有资本经营: the fund-level income and balances are input as department
+    // figures (report.toml [fiscal]); a template whose table shows them by functional
+    // code (soc.income …) takes them from there when they are not input.
+    for (fund, by_code) in [
+        (Measure::IncSocFund, Measure::SocIncome),
+        (Measure::FbalInSoc, Measure::SocCarryIn),
+        (Measure::FbalOutSoc, Measure::SocCarryOut),
+    ] {
+        if !facts.scalars.contains_key(&fund) {
+            let v = s(&fig, by_code);
+            put(&mut fig, fund, v);
+        }
+    }
     let soc_income = s(&fig, Measure::IncSocFund);
-    put(&mut fig, Measure::IncSocFund, soc_income);
     let gpb_income = s(&fig, Measure::IncFiscal) - gf_income - soc_income;
     put(&mut fig, Measure::IncGpbFund, gpb_income);
     let gf_in = s(&fig, Measure::GfCarryIn);

@@ -21,6 +21,7 @@
 //! January of the year after the report year), so the same document always
 //! gives the same bytes.
 
+pub mod form;
 mod grid;
 mod style;
 mod table;

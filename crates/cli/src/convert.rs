@@ -1,0 +1,154 @@
+//! `init` and `convert`: the workbook form, empty or filled, and the way back to
+//! a text directory.
+
+use crate::fail;
+use crate::output::write_all;
+use crate::pipeline::{Failure, is_workbook, read_input};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// Writes one file atomically (temporary file, then rename), refusing to
+/// replace an existing one unless `force`.
+fn write_file(path: &Path, bytes: Vec<u8>, force: bool) -> Result<(), Failure> {
+    if path.exists() && !force {
+        return Err(Failure::Other(format!(
+            "{} 已存在：为免覆盖已填写的内容，未写入。换一个文件名，或加 --force 覆盖",
+            path.display()
+        )));
+    }
+    if path.is_dir() {
+        return Err(Failure::Other(format!(
+            "{} 是目录，应为 .xlsx 文件名",
+            path.display()
+        )));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| Failure::Other(format!("{} 不是文件名", path.display())))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| Path::new("."));
+    write_all(dir, &[(name, bytes)])
+        .map(|_| ())
+        .map_err(Failure::Other)
+}
+
+fn xlsx_name(path: &Path) -> Result<(), Failure> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if ext == "xlsx" {
+        Ok(())
+    } else {
+        Err(Failure::Other(format!(
+            "输出文件 {} 应以 .xlsx 结尾",
+            path.display()
+        )))
+    }
+}
+
+/// `juesuan init --xlsx FILE --profile ID --department NAME --year YEAR`.
+pub fn init(
+    xlsx: Option<&Path>,
+    profile: &str,
+    department: &str,
+    year: i32,
+    force: bool,
+) -> ExitCode {
+    let run = || -> Result<String, Failure> {
+        let path = xlsx.ok_or_else(|| {
+            Failure::Other(
+                "请用 --xlsx 指定要生成的工作簿，如 juesuan init --xlsx 2023决算公开.xlsx --department \"某某局\" --year 2023"
+                    .to_string(),
+            )
+        })?;
+        xlsx_name(path)?;
+        let profile =
+            juesuan_profile::builtin(profile).map_err(|e| Failure::Other(e.to_string()))?;
+        let department = department.trim();
+        if department.is_empty() {
+            return Err(Failure::Other(
+                "部门名称不能为空（--department）".to_string(),
+            ));
+        }
+        if !(1949..=2200).contains(&year) {
+            return Err(Failure::Other(format!(
+                "决算年度 {year} 不是有效的年份（--year）"
+            )));
+        }
+        let report = juesuan_xlsx::form::empty_report(profile, department, year);
+        let bytes = juesuan_xlsx::form::form(&report, profile)
+            .map_err(|e| Failure::Other(e.to_string()))?;
+        write_file(path, bytes, force)?;
+        Ok(format!(
+            "已生成填报工作簿 {}（模板 {}，{department} {year} 年度）。\n只填浅黄色单元格（浅蓝色是公式）；填好后运行：juesuan check {}",
+            path.display(),
+            profile.id,
+            path.display()
+        ))
+    };
+    match run() {
+        Ok(m) => {
+            println!("{m}");
+            ExitCode::SUCCESS
+        }
+        Err(f) => fail(f),
+    }
+}
+
+/// `juesuan convert INPUT -o OUTPUT`: text directory → workbook, or back.
+pub fn convert(input: &Path, output: &Path, force: bool) -> ExitCode {
+    let run = || -> Result<String, Failure> {
+        let (report, profile) = read_input(input)?;
+        if is_workbook(input) {
+            if output.exists() && std::fs::read_dir(output).map_or(true, |mut d| d.next().is_some())
+            {
+                return Err(Failure::Other(format!(
+                    "输出目录 {} 已存在且不为空（或不是目录）：请指定一个新目录",
+                    output.display()
+                )));
+            }
+            let dir = juesuan_ingest::write_text_dir(&report)
+                .map_err(|e| Failure::Other(format!("无法生成文本目录：{e}")))?;
+            write_all(output, &dir.files).map_err(Failure::Other)?;
+            let mut m = format!(
+                "已把 {} 转换为文本目录 {}（{} 个文件）",
+                input.display(),
+                output.display(),
+                dir.files.len()
+            );
+            if !dir.dropped.is_empty() {
+                m.push_str("\n注意：以下填在计算单元格中的核对值在文本目录中无处可写，已略去（它们只用于核对，不影响报告）：");
+                for s in &dir.dropped {
+                    m.push_str(&format!(
+                        "\n  {}：{} = {}",
+                        s.source,
+                        s.key.describe(),
+                        s.value.display()
+                    ));
+                }
+            }
+            Ok(m)
+        } else {
+            xlsx_name(output)?;
+            let bytes = juesuan_xlsx::form::form(&report, profile)
+                .map_err(|e| Failure::Other(e.to_string()))?;
+            write_file(output, bytes, force)?;
+            Ok(format!(
+                "已把 {} 转换为填报工作簿 {}",
+                input.display(),
+                output.display()
+            ))
+        }
+    };
+    match run() {
+        Ok(m) => {
+            println!("{m}");
+            ExitCode::SUCCESS
+        }
+        Err(f) => fail(f),
+    }
+}
