@@ -9,6 +9,7 @@
     reason = "a command-line program prints"
 )]
 
+mod audit;
 mod convert;
 mod output;
 mod pipeline;
@@ -107,6 +108,32 @@ enum Command {
         /// 覆盖已存在的文件
         #[arg(long)]
         force: bool,
+    },
+    /// 审计已公开的决算报告（PDF 或从 PDF 提取的文本）：读回表格与情况说明，列出不相符之处
+    Audit {
+        /// 一个或多个 PDF / 文本文件（多个时并行审计）
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// 输出格式：text（默认）、json 或 html（独立的网页报告）
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// 写入文件而不是终端
+        #[arg(short, long, value_name = "文件")]
+        output: Option<PathBuf>,
+        /// 每个输入一行的汇总表（CSV），用于批量审计
+        #[arg(long, value_name = "文件")]
+        summary: Option<PathBuf>,
+        /// 同时列出“提示”级别的发现（如四舍五入差异）
+        #[arg(long)]
+        all: bool,
+    },
+    /// 从已公开的报告（PDF 或文本）中提取各表数字：CSV（开放数据格式）及 audit.json
+    Extract {
+        /// PDF 或文本文件
+        input: PathBuf,
+        /// 输出目录（新的或空的目录）
+        #[arg(short, long)]
+        output: PathBuf,
     },
     /// 转换输入格式：文本目录 → .xlsx 填报工作簿，或 .xlsx → 文本目录
     Convert {
@@ -304,10 +331,18 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
 }
 
 fn explain(id: &str) -> ExitCode {
+    if let Some(r) = juesuan_audit::rules::find(id) {
+        println!("{} — {}（审计规则，juesuan audit）\n", r.id, r.title);
+        println!("级别：{}\n", r.severity.label());
+        println!("{}\n", r.purpose);
+        println!("例：{}", r.example);
+        return ExitCode::SUCCESS;
+    }
     let Some(rule) = juesuan_rules::find(id) else {
         let ids: Vec<&str> = juesuan_rules::registry()
             .iter()
             .map(|r| r.info().id)
+            .chain(juesuan_audit::rules::RULES.iter().map(|r| r.id))
             .collect();
         eprintln!(
             "错误：没有规则 “{id}”{}。运行 juesuan rules 查看全部规则。",
@@ -325,14 +360,22 @@ fn explain(id: &str) -> ExitCode {
 
 fn rules(markdown: bool) -> ExitCode {
     if markdown {
-        print!("{}", juesuan_rules::rules_markdown());
+        print!("{}", rules_markdown());
     } else {
         for r in juesuan_rules::registry() {
             let i = r.info();
             println!("{:<14} {:<6} {}", i.id, i.family.label(), i.title);
         }
+        for r in juesuan_audit::rules::RULES {
+            println!("{:<14} {:<6} {}", r.id, "审计", r.title);
+        }
     }
     ExitCode::SUCCESS
+}
+
+/// docs/RULES.md: the core registry's rules, then the audit's.
+pub(crate) fn rules_markdown() -> String {
+    juesuan_rules::rules_markdown() + &juesuan_audit::rules::markdown()
 }
 
 fn score(input: &Path, format: &str) -> ExitCode {
@@ -429,5 +472,13 @@ fn main() -> ExitCode {
             output,
             force,
         } => convert::convert(&input, &output, force),
+        Command::Audit {
+            inputs,
+            format,
+            output,
+            summary,
+            all,
+        } => audit::audit(&inputs, &format, output.as_deref(), summary.as_deref(), all),
+        Command::Extract { input, output } => audit::extract(&input, &output),
     }
 }

@@ -224,7 +224,54 @@ pub fn sort_findings(findings: &mut [Finding]) {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.rule.cmp(&b.rule))
-            .then_with(|| a.location.to_string().cmp(&b.location.to_string()))
+            .then_with(|| natural_cmp(&a.location.to_string(), &b.location.to_string()))
             .then_with(|| a.message.cmp(&b.message))
     });
+}
+
+/// Compares two texts with their runs of ASCII digits as numbers, so that
+/// `第7页 第 9 行` comes before `第18页 第 1 行`.
+fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (mut x, mut y) = (a.chars().peekable(), b.chars().peekable());
+    loop {
+        match (x.peek().copied(), y.peek().copied()) {
+            (None, None) => return std::cmp::Ordering::Equal,
+            (None, Some(_)) => return std::cmp::Ordering::Less,
+            (Some(_), None) => return std::cmp::Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let run = |it: &mut std::iter::Peekable<std::str::Chars<'_>>| {
+                    let mut s = String::new();
+                    while let Some(c) = it.next_if(char::is_ascii_digit) {
+                        s.push(c);
+                    }
+                    s
+                };
+                let (m, n) = (run(&mut x), run(&mut y));
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                let o = m.len().cmp(&n.len()).then_with(|| m.cmp(n));
+                if o != std::cmp::Ordering::Equal {
+                    return o;
+                }
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(&d);
+                }
+                x.next();
+                y.next();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod natural_tests {
+    #[test]
+    fn digit_runs_compare_as_numbers() {
+        use std::cmp::Ordering::*;
+        assert_eq!(super::natural_cmp("第7页 第 9 行", "第18页 第 1 行"), Less);
+        assert_eq!(super::natural_cmp("第 16 行", "第 7 行"), Greater);
+        assert_eq!(super::natural_cmp("表 007", "表 7"), Equal);
+        assert_eq!(super::natural_cmp("a", "b"), Less);
+    }
 }

@@ -1,0 +1,483 @@
+//! `juesuan audit` and `juesuan extract`: published reports (PDF or extracted text)
+//! read back and checked; several files on both cores, with progress, and a summary
+//! CSV for batches.
+
+use crate::output::{counts, write_all};
+use juesuan_audit::{Audit, AuditError};
+use juesuan_model::{Finding, Location, Severity};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// One input's outcome.
+struct Outcome {
+    path: PathBuf,
+    result: Result<Audit, AuditError>,
+    elapsed: Duration,
+}
+
+/// Audits every input, on as many threads as there are cores (at most one per input),
+/// printing progress on standard error when there are several.
+fn run_all(inputs: &[PathBuf]) -> Vec<Outcome> {
+    let workers = std::thread::available_parallelism()
+        .map_or(2, std::num::NonZero::get)
+        .min(inputs.len())
+        .max(1);
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Outcome>>> =
+        Mutex::new((0..inputs.len()).map(|_| None).collect());
+    let progress = inputs.len() > 1;
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(path) = inputs.get(i) else { break };
+                    let start = Instant::now();
+                    let result = juesuan_audit::audit_path(path);
+                    let outcome = Outcome {
+                        path: path.clone(),
+                        result,
+                        elapsed: start.elapsed(),
+                    };
+                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    if progress {
+                        let mark = match &outcome.result {
+                            Ok(a) => {
+                                let (e, w, _) = counts(&a.findings);
+                                format!("错误 {e}，警告 {w}")
+                            }
+                            Err(_) => "无法审计".to_string(),
+                        };
+                        let bar_len = 24usize;
+                        let filled = n * bar_len / inputs.len().max(1);
+                        let bar: String = "█".repeat(filled) + &"░".repeat(bar_len - filled);
+                        let mut err = std::io::stderr().lock();
+                        let _ =
+                            writeln!(err, "{bar} {n}/{} {}：{mark}", inputs.len(), path.display());
+                    }
+                    if let Ok(mut r) = results.lock()
+                        && let Some(slot) = r.get_mut(i)
+                    {
+                        *slot = Some(outcome);
+                    }
+                }
+            });
+        }
+    });
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The text of a line a finding points to, for quoting.
+fn quoted(a: &Audit, f: &Finding) -> Option<String> {
+    if let Location::Narrative { quote: Some(q), .. } = &f.location {
+        return Some(q.clone());
+    }
+    let src = f.related.iter().find_map(|l| match l {
+        Location::Input(s) => Some(s),
+        _ => None,
+    });
+    let src = src.or(match &f.location {
+        Location::Input(s) => Some(s),
+        _ => None,
+    })?;
+    let line = src.line?;
+    let paged = a.source.pages > 1;
+    a.source
+        .lines
+        .iter()
+        .find(|l| {
+            if paged {
+                l.in_page == line && src.file.ends_with(&format!("第{}页", l.page))
+            } else {
+                l.no == line
+            }
+        })
+        .map(|l| l.text.trim().to_string())
+}
+
+/// Where a finding is, as a file position when known.
+fn position(f: &Finding) -> Option<String> {
+    f.related
+        .iter()
+        .chain(std::iter::once(&f.location))
+        .find_map(|l| match l {
+            Location::Input(s) => Some(s.to_string()),
+            _ => None,
+        })
+}
+
+fn summary_line(a: &Audit) -> String {
+    let (e, w, i) = counts(&a.findings);
+    let read: usize = a
+        .tables
+        .tables
+        .tables
+        .iter()
+        .flat_map(|t| &t.panels)
+        .flat_map(|p| &p.rows)
+        .flat_map(|r| &r.cells)
+        .filter(|c| c.value.is_some())
+        .count();
+    let kind = match a.source.kind {
+        juesuan_audit::SourceKind::Pdf => format!("PDF {} 页", a.source.pages),
+        juesuan_audit::SourceKind::Text => "文本".to_string(),
+    };
+    format!(
+        "审计 {}（{kind}，模板 {}）：读入 {} 张表 {read} 个数、情况说明 {} 节；错误 {e} 处，警告 {w} 处，提示 {i} 处",
+        a.source.path,
+        a.profile.id,
+        a.structure.tables.len(),
+        a.structure.sections.len()
+    )
+}
+
+/// Findings as text, grouped by severity, each with its quoted source.
+fn text(a: &Audit, show_info: bool) -> String {
+    let mut s = String::new();
+    for sev in [Severity::Error, Severity::Warning, Severity::Info] {
+        let group: Vec<&Finding> = a.findings.iter().filter(|f| f.severity == sev).collect();
+        if group.is_empty() || (sev == Severity::Info && !show_info) {
+            continue;
+        }
+        let _ = writeln!(s, "── {}（{} 处）──", sev.label(), group.len());
+        for f in group {
+            let _ = writeln!(s, "{} [{}] {}", sev.label(), f.rule, f.location);
+            let _ = writeln!(s, "  {}", f.message);
+            if let Some(q) = quoted(a, f) {
+                let _ = writeln!(s, "  原文：“{q}”");
+            }
+            if let Some(p) = position(f) {
+                let _ = writeln!(s, "  位置：{p}");
+            }
+            let _ = writeln!(s, "  处理：{}", f.hint);
+        }
+        s.push('\n');
+    }
+    s
+}
+
+fn json_value(a: &Audit) -> serde_json::Value {
+    let findings: Vec<serde_json::Value> = a
+        .findings
+        .iter()
+        .map(|f| {
+            let mut v = serde_json::to_value(f).unwrap_or_default();
+            if let Some(q) = quoted(a, f) {
+                v["source_text"] = serde_json::Value::String(q);
+            }
+            v
+        })
+        .collect();
+    let tables: Vec<serde_json::Value> = a
+        .profile
+        .tables
+        .iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let region = a.structure.tables.iter().find(|r| r.index == i);
+            serde_json::json!({
+                "number": d.number,
+                "title": d.title,
+                "found": region.is_some(),
+                "unit": region.and_then(|r| r.unit).map(|u| u.0.label()),
+                "page": region.and_then(|r| a.source.lines.get(r.caption)).map(|l| l.page),
+            })
+        })
+        .collect();
+    let (e, w, i) = counts(&a.findings);
+    serde_json::json!({
+        "schema": "juesuan/audit@1",
+        "file": a.source.path,
+        "kind": a.source.kind,
+        "pages": a.source.pages,
+        "profile": a.profile.id,
+        "counts": { "error": e, "warning": w, "info": i },
+        "tables": tables,
+        "figures": a.tables.tables,
+        "findings": findings,
+    })
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A self-contained HTML page of the findings of every input.
+fn html(audits: &[&Audit]) -> String {
+    let mut s = String::from(
+        "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>决算公开报告审计结果</title>\n<style>\nbody{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.6}\nh1{font-size:1.5em}h2{font-size:1.2em;border-bottom:1px solid #ccc;padding-bottom:.2em}\ntable{border-collapse:collapse;width:100%;margin:.5em 0 1.5em}\nth,td{border:1px solid #ccc;padding:.35em .5em;vertical-align:top;text-align:left}\nth{background:#f0f0f0}\n.error{color:#b00020;font-weight:bold}.warning{color:#b26a00;font-weight:bold}.info{color:#555}\nblockquote{margin:.3em 0;padding:.2em .6em;border-left:3px solid #ccc;background:#fafafa;color:#444}\n.rule{font-family:monospace;white-space:nowrap}.where{color:#666;font-size:.9em}td.error,td.warning,td.info{white-space:nowrap}\n</style>\n</head>\n<body>\n<h1>决算公开报告审计结果</h1>\n",
+    );
+    // A batch: one line per report, linked to its section.
+    if audits.len() > 1 {
+        s.push_str("<table>\n<thead><tr><th>报告</th><th>模板</th><th>错误</th><th>警告</th><th>提示</th></tr></thead>\n<tbody>\n");
+        for (i, a) in audits.iter().enumerate() {
+            let (e, w, n) = counts(&a.findings);
+            let _ = writeln!(
+                s,
+                "<tr><td><a href=\"#r{i}\">{}</a></td><td>{}</td><td class=\"error\">{e}</td><td class=\"warning\">{w}</td><td>{n}</td></tr>",
+                esc(&a.source.path),
+                esc(&a.profile.id)
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    for (i, a) in audits.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "<h2 id=\"r{i}\">{}</h2>\n<p>{}</p>",
+            esc(&a.source.path),
+            esc(&summary_line(a))
+        );
+        if a.findings.is_empty() {
+            s.push_str("<p>未发现问题。</p>\n");
+            continue;
+        }
+        s.push_str("<table>\n<thead><tr><th>级别</th><th>规则</th><th>位置与说明</th><th>原文</th></tr></thead>\n<tbody>\n");
+        for f in &a.findings {
+            let class = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "info",
+            };
+            let place = f.location.to_string();
+            // The line of the source, unless the location already is it.
+            let at = position(f).filter(|p| *p != place).unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "<tr><td class=\"{class}\">{}</td><td class=\"rule\">{}</td><td>{}<br>{}<div class=\"where\">{}</div><div class=\"where\">处理：{}</div></td><td>{}</td></tr>",
+                f.severity.label(),
+                esc(&f.rule),
+                esc(&place),
+                esc(&f.message),
+                esc(&at),
+                esc(&f.hint),
+                quoted(a, f)
+                    .map(|q| format!("<blockquote>{}</blockquote>", esc(&q)))
+                    .unwrap_or_default()
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    s.push_str("</body>\n</html>\n");
+    s
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// One CSV row per input.
+fn summary_csv(outcomes: &[Outcome]) -> String {
+    let mut s = String::from(
+        "file,status,profile,kind,pages,tables_found,errors,warnings,infos,seconds,message\r\n",
+    );
+    for o in outcomes {
+        let secs = format!("{:.3}", o.elapsed.as_secs_f64());
+        let row = match &o.result {
+            Ok(a) => {
+                let (e, w, i) = counts(&a.findings);
+                let kind = match a.source.kind {
+                    juesuan_audit::SourceKind::Pdf => "pdf",
+                    juesuan_audit::SourceKind::Text => "text",
+                };
+                let status = if e > 0 { "errors" } else { "ok" };
+                format!(
+                    "{},{status},{},{kind},{},{},{e},{w},{i},{secs},",
+                    csv_field(&o.path.display().to_string()),
+                    a.profile.id,
+                    a.source.pages,
+                    a.structure.tables.len()
+                )
+            }
+            Err(err) => format!(
+                "{},unreadable,,,,,,,,{secs},{}",
+                csv_field(&o.path.display().to_string()),
+                csv_field(&err.to_string())
+            ),
+        };
+        s.push_str(&row);
+        s.push_str("\r\n");
+    }
+    s
+}
+
+/// `juesuan audit`.
+pub fn audit(
+    inputs: &[PathBuf],
+    format: &str,
+    output: Option<&Path>,
+    summary: Option<&Path>,
+    all: bool,
+) -> ExitCode {
+    if !matches!(format, "text" | "json" | "html") {
+        eprintln!("错误：未知的输出格式 “{format}”：可用 text、json、html");
+        return ExitCode::from(2);
+    }
+    if inputs.is_empty() {
+        eprintln!("错误：没有指定要审计的文件");
+        return ExitCode::from(2);
+    }
+    let outcomes = run_all(inputs);
+    let mut worst = 0u8;
+    let audits: Vec<&Audit> = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .collect();
+    for o in &outcomes {
+        match &o.result {
+            Err(e) => {
+                eprintln!("错误：{e}");
+                worst = 2;
+            }
+            Ok(a) => {
+                if a.findings.iter().any(|f| f.severity == Severity::Error) {
+                    worst = worst.max(1);
+                }
+            }
+        }
+    }
+    let rendered = match format {
+        "json" => {
+            let v: Vec<serde_json::Value> = audits.iter().map(|a| json_value(a)).collect();
+            let v = if v.len() == 1 {
+                v.into_iter().next().unwrap_or_default()
+            } else {
+                serde_json::Value::Array(v)
+            };
+            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+        }
+        "html" => html(&audits),
+        _ => {
+            let mut s = String::new();
+            for a in &audits {
+                s.push_str(&text(a, all));
+                let _ = writeln!(s, "{}", summary_line(a));
+                s.push('\n');
+            }
+            s
+        }
+    };
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    // Nothing read: no findings to write (the summary still lists why, in a batch).
+    if let Some(out) = output.filter(|_| !audits.is_empty()) {
+        files.push((out.to_path_buf(), rendered.clone()));
+    }
+    if let Some(sum) = summary {
+        files.push((sum.to_path_buf(), summary_csv(&outcomes)));
+    }
+    for (path, content) in &files {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let Err(m) = write_all(dir, &[(name, content.clone().into_bytes())]) {
+            eprintln!("错误：{m}");
+            return ExitCode::from(2);
+        }
+    }
+    match output {
+        None => print!("{rendered}"),
+        Some(out) if !audits.is_empty() => println!("已写入 {}", out.display()),
+        Some(_) => {}
+    }
+    ExitCode::from(worst)
+}
+
+/// `juesuan extract`: the figures of a published report as open-data CSV.
+pub fn extract(input: &Path, out: &Path) -> ExitCode {
+    let a = match juesuan_audit::audit_path(input) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut report = juesuan_model::Report::default();
+    report.meta.profile = a.profile.id.clone();
+    report.meta.department = department(&a);
+    report.meta.year = year(&a);
+    let files = match juesuan_render::opendata::render(&report, &a.tables.tables) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("错误：无法生成数据：{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let json = serde_json::to_string_pretty(&json_value(&a)).unwrap_or_default() + "\n";
+    let mut all: Vec<(String, Vec<u8>)> = files;
+    all.push(("audit.json".to_string(), json.into_bytes()));
+    match write_all(out, &all) {
+        Ok(_) => {
+            println!("{}", summary_line(&a));
+            println!(
+                "已写入 {}：data/（{} 张表的数字，CSV）、audit.json",
+                out.display(),
+                a.structure.tables.len()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(m) => {
+            eprintln!("错误：{m}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// The department named in the report's 部门名称 line, if printed.
+fn department(a: &Audit) -> String {
+    a.source
+        .lines
+        .iter()
+        .find_map(|l| {
+            let t = l.text.trim();
+            let i = t.find("名称：")?;
+            let rest = t.get(i + "名称：".len()..)?;
+            let name: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+            (!name.is_empty()).then_some(name)
+        })
+        .unwrap_or_default()
+}
+
+/// The year in the first `NNNN年度` of the text.
+fn year(a: &Audit) -> i32 {
+    a.source
+        .lines
+        .iter()
+        .find_map(|l| {
+            let t = l.text.as_str();
+            let i = t.find("年度")?;
+            let digits: String = t
+                .get(..i)?
+                .chars()
+                .rev()
+                .take_while(char::is_ascii_digit)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            (digits.len() == 4).then(|| digits.parse().ok()).flatten()
+        })
+        .unwrap_or(0)
+}
