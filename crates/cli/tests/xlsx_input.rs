@@ -504,6 +504,20 @@ fn damaged_structure() {
         b.bytes()
     };
     let corpus: Corpus = vec![
+        // Found by fuzzing (fuzz/): a cell reference whose column overflows calamine's
+        // parser made it panic; now a damaged workbook like any other.
+        (
+            "overflowing-cell-reference",
+            edit(&|b| {
+                let sheet = b
+                    .entries
+                    .iter_mut()
+                    .find(|(n, _)| n == "xl/worksheets/sheet3.xml")
+                    .unwrap();
+                sheet.1 = br#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="ZZZZZZZZZZZZZZZZ1" t="n"><v>1</v></c></row></sheetData></worksheet>"#.to_vec();
+            }),
+            vec![s("文件已损坏")],
+        ),
         (
             "renamed-sheet",
             edit(&|b| b.rename("公开02表", "公开02表 (2)")),

@@ -251,6 +251,24 @@ pub(crate) fn open(bytes: &[u8]) -> Result<Book, String> {
         return Err(not_a_zip(bytes));
     }
     check_container(bytes)?;
+    // calamine can panic on crafted XML (found by fuzzing: an arithmetic overflow in
+    // its cell-reference parser, fuzz/README). A workbook that makes it panic is a
+    // damaged workbook: say so, never crash. The default hook is silenced for the
+    // duration so that no panic text reaches the user.
+    let quiet = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let read = std::panic::catch_unwind(|| read_cells(bytes));
+    std::panic::set_hook(quiet);
+    read.unwrap_or_else(|_| {
+        Err(
+            "文件已损坏：工作簿的内部结构无法解析（XML 中有无效内容）：请用 Excel / WPS 打开并重新保存，或使用备份"
+                .to_string(),
+        )
+    })
+}
+
+/// The cells of every worksheet, through calamine.
+fn read_cells(bytes: &[u8]) -> Result<Book, String> {
     let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|e| calamine_message(&e))?;
     let sheets: Vec<String> = xlsx
         .sheets_metadata()
