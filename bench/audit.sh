@@ -34,9 +34,15 @@ mkdir -p "$out/batch"
 for i in $(seq -w 1 10); do
   for f in "${pdfs[@]:0:3}"; do cp "$f" "$out/batch/$i-$(basename "$f")"; done
 done
+batch=$(echo "$out"/batch/*.pdf)   # hyperfine -N runs no shell: expand here
 hyperfine -N -i --warmup 1 --runs 5 --export-json bench/results/audit-batch.json \
   -n "juesuan-audit batch of 30" \
-  "$bin audit $out/batch/*.pdf --summary $out/summary.csv -o $out/all.json --format json"
+  "$bin audit $batch --summary $out/summary.csv -o $out/all.json --format json"
+test "$(wc -l < "$out/summary.csv")" = 31 || { echo "batch summary incomplete" >&2; exit 1; }
+# The floor for the batch: pdftotext on the same 30 files, one after the other.
+hyperfine -N --warmup 1 --runs 5 --export-json bench/results/pdftotext-batch.json \
+  -n "pdftotext batch of 30 (sequential)" \
+  "sh -c 'for f in $batch; do pdftotext -layout \$f /dev/null; done'"
 
 if [ -x "$gbc_py" ]; then
   "$gbc_py" bench/govbudgetchecker/run.py --reps 5 "${pdfs[@]:0:3}" -o bench/results/govbudgetchecker.json
@@ -50,7 +56,7 @@ fi
 
 python3 - <<'PY'
 import json, os
-for f in ["audit", "audit-batch"]:
+for f in ["audit", "audit-batch", "pdftotext-batch"]:
     for r in json.load(open(f"bench/results/{f}.json"))["results"]:
         print(f"{r['command'][:50]:50} median {r['median']*1000:8.1f} ms (min {r['min']*1000:.1f}, max {r['max']*1000:.1f})")
 if os.path.exists("bench/results/govbudgetchecker.json"):

@@ -16,6 +16,10 @@ hyperfine -N --warmup 5 --runs 50 --export-json bench/results/build-html-json.js
   "$bin build $ex -o $out --format html,json"
 hyperfine -N --warmup 5 --runs 50 --export-json bench/results/check.json \
   "$bin check $ex"
+# The same data as the Excel form (issue 5): import + every rule.
+$bin convert $ex -o "$out/form.xlsx" >/dev/null
+hyperfine -N --warmup 5 --runs 50 --export-json bench/results/check-xlsx.json \
+  "$bin check $out/form.xlsx"
 
 # PDF: ours (the whole report, all five parts) against the two tools a finance officer
 # would otherwise use, on the same content, in the same run: Chromium printing our
@@ -48,7 +52,7 @@ fi
 
 python3 - <<'PY'
 import json, os
-for f in ["build-html-json", "check", "build-pdf", "build-all", "peers-pdf"]:
+for f in ["build-html-json", "check", "check-xlsx", "build-pdf", "build-all", "peers-pdf"]:
     if not os.path.exists(f"bench/results/{f}.json"):
         continue
     for r in json.load(open(f"bench/results/{f}.json"))["results"]:

@@ -157,5 +157,14 @@ pub fn audit_source(src: Source) -> Result<Audit, AuditError> {
 
 /// Audits a file (PDF or text).
 pub fn audit_path(path: &Path) -> Result<Audit, AuditError> {
-    audit_source(source::read(path)?)
+    // The templates are parsed while pdftotext runs (they are cached for the process).
+    let src = std::thread::scope(|s| {
+        s.spawn(|| {
+            for id in juesuan_profile::BUILTIN {
+                drop(juesuan_profile::builtin(id));
+            }
+        });
+        source::read(path)
+    })?;
+    audit_source(src)
 }

@@ -178,33 +178,107 @@ pub fn from_text(path: &str, bytes: &[u8]) -> Result<Source, ReadError> {
 
 /// Runs `pdftotext -layout` on a PDF.
 pub fn from_pdf(path: &str) -> Result<Source, ReadError> {
-    let out = Command::new("pdftotext")
-        .args(["-layout", "-enc", "UTF-8", path, "-"])
-        .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => ReadError::PdftotextMissing,
-            _ => ReadError::Corrupt {
-                path: path.to_string(),
-                detail: e.to_string(),
-            },
-        })?;
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if !out.status.success() {
-        if stderr.contains("password") || stderr.contains("Password") {
-            return Err(ReadError::Encrypted(path.to_string()));
+    from_pdf_pages(path, 0)
+}
+
+/// `pdftotext -layout` of pages `first..=last` (all when `None`): its text, or the error
+/// it reports.
+fn pdftotext(path: &str, range: Option<(usize, Option<usize>)>) -> Result<Vec<u8>, ReadError> {
+    let mut cmd = Command::new("pdftotext");
+    cmd.args(["-layout", "-enc", "UTF-8"]);
+    if let Some((first, last)) = range {
+        cmd.args(["-f", &first.to_string()]);
+        if let Some(last) = last {
+            cmd.args(["-l", &last.to_string()]);
         }
-        let detail = stderr
-            .lines()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("无输出")
-            .trim()
-            .to_string();
-        return Err(ReadError::Corrupt {
-            path: path.to_string(),
-            detail,
-        });
     }
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = cmd.args([path, "-"]).output().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::PdftotextMissing,
+        _ => ReadError::Corrupt {
+            path: path.to_string(),
+            detail: e.to_string(),
+        },
+    })?;
+    if out.status.success() {
+        return Ok(out.stdout);
+    }
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("password") || stderr.contains("Password") {
+        return Err(ReadError::Encrypted(path.to_string()));
+    }
+    let detail = stderr
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("无输出")
+        .trim()
+        .to_string();
+    Err(ReadError::Corrupt {
+        path: path.to_string(),
+        detail,
+    })
+}
+
+/// The number of pages, as the PDF's page tree states it where it is not compressed:
+/// the largest `/Count` of a dictionary with `/Kids` (the tree's root), else the
+/// number of `/Type /Page` objects; 0 when neither can be seen.
+pub fn page_estimate(bytes: &[u8]) -> usize {
+    let find_all =
+        |needle: &[u8]| -> Vec<usize> { memchr::memmem::find_iter(bytes, needle).collect() };
+    let mut root = 0usize;
+    for at in find_all(b"/Count") {
+        let digits: String = bytes
+            .get(at + 6..)
+            .unwrap_or(&[])
+            .iter()
+            .skip_while(|b| b.is_ascii_whitespace())
+            .take_while(|b| b.is_ascii_digit())
+            .map(|b| char::from(*b))
+            .collect();
+        let near = bytes
+            .get(at.saturating_sub(80)..(at + 80).min(bytes.len()))
+            .unwrap_or(&[]);
+        let kids = near.windows(5).any(|w| w == b"/Kids");
+        if let (true, Ok(n)) = (kids, digits.parse::<usize>()) {
+            root = root.max(n);
+        }
+    }
+    if root > 0 {
+        return root;
+    }
+    [b"/Type/Page".as_slice(), b"/Type /Page".as_slice()]
+        .iter()
+        .flat_map(|needle| find_all(needle).into_iter().map(move |i| i + needle.len()))
+        .filter(|end| bytes.get(*end).is_some_and(|b| *b != b's'))
+        .count()
+}
+
+/// The text of a PDF of about `pages` pages. Two `pdftotext` processes, one for each
+/// half of the pages, run side by side when there are enough pages to gain from it
+/// (each page's layout is independent, so the halves joined are the whole text); if
+/// either fails — the estimate was wrong, the file is damaged or encrypted — one
+/// process reads the whole file and its error is the one reported.
+pub fn from_pdf_pages(path: &str, pages: usize) -> Result<Source, ReadError> {
+    let halves = if pages >= 8 {
+        let k = pages / 2;
+        std::thread::scope(|s| {
+            let a = s.spawn(|| pdftotext(path, Some((1, Some(k)))));
+            let b = pdftotext(path, Some((k + 1, None)));
+            match (a.join(), b) {
+                (Ok(Ok(mut a)), Ok(b)) => {
+                    a.extend_from_slice(&b);
+                    Some(a)
+                }
+                _ => None,
+            }
+        })
+    } else {
+        None
+    };
+    let stdout = match halves {
+        Some(t) => t,
+        None => pdftotext(path, None)?,
+    };
+    let text = String::from_utf8_lossy(&stdout);
     let (lines, pages) = split(&text);
     let letters = text.chars().filter(|c| !c.is_whitespace()).count();
     // Fewer than twenty readable characters a page: images, not text.
@@ -230,7 +304,7 @@ pub fn read(path: &Path) -> Result<Source, ReadError> {
         return Err(ReadError::Empty(shown));
     }
     if bytes.starts_with(b"%PDF") {
-        return from_pdf(&shown);
+        return from_pdf_pages(&shown, page_estimate(&bytes));
     }
     if path
         .extension()

@@ -116,6 +116,25 @@ fn print_dictionary() {
 fn time_audit() {
     let path = std::env::var("AUDIT_FILE")
         .unwrap_or_else(|_| "../shared/seed/000_4d08a9674d8dc8ea.txt".into());
+    for _ in 0..5 {
+        let t = std::time::Instant::now();
+        let _ = juesuan_audit::source::read(&root().join(&path)).unwrap();
+        let t1 = std::time::Instant::now();
+        let bytes = std::fs::read(root().join(&path)).unwrap();
+        let n = juesuan_audit::source::page_estimate(&bytes);
+        let t2 = std::time::Instant::now();
+        let p = root().join(&path);
+        let _ = juesuan_audit::source::from_pdf_pages(p.to_str().unwrap(), n);
+        let t3 = std::time::Instant::now();
+        let _ = juesuan_audit::source::from_pdf_pages(p.to_str().unwrap(), 0);
+        println!(
+            "read {:?}: estimate {:?}, two processes {:?}, one process {:?}",
+            t1 - t,
+            t2 - t1,
+            t3 - t2,
+            t3.elapsed()
+        );
+    }
     let src = juesuan_audit::source::read(&root().join(&path)).unwrap();
     for _ in 0..3 {
         let t0 = std::time::Instant::now();
