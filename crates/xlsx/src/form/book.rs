@@ -252,7 +252,7 @@ pub(crate) fn open(bytes: &[u8]) -> Result<Book, String> {
     }
     check_container(bytes)?;
     // calamine can panic on crafted XML (found by fuzzing: an arithmetic overflow in
-    // its cell-reference parser, fuzz/README). A workbook that makes it panic is a
+    // its cell-reference parser; fuzz/). A workbook that makes it panic is a
     // damaged workbook: say so, never crash. The default hook is silenced for the
     // duration so that no panic text reaches the user.
     let quiet = std::panic::take_hook();
