@@ -445,17 +445,26 @@ pub fn extract(input: &Path, out: &Path) -> ExitCode {
     }
 }
 
-/// The department named in the report's 部门名称 line, if printed.
+/// The department: the report's 部门名称 line, else the name before the year in a
+/// title such as `第三部分 上海市普陀区财政局2024年度部门决算情况说明`.
 fn department(a: &Audit) -> String {
-    a.source
-        .lines
-        .iter()
-        .find_map(|l| {
-            let t = l.text.trim();
-            let i = t.find("名称：")?;
-            let rest = t.get(i + "名称：".len()..)?;
-            let name: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
-            (!name.is_empty()).then_some(name)
+    let lines = &a.source.lines;
+    let named = lines.iter().find_map(|l| {
+        let t = l.text.trim();
+        let i = t.find("名称：")?;
+        let rest = t.get(i + "名称：".len()..)?;
+        let name: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+        (!name.is_empty()).then_some(name)
+    });
+    named
+        .or_else(|| {
+            lines.iter().find_map(|l| {
+                let t: String = l.text.split_whitespace().collect();
+                let end = t.find("年度部门决算")?;
+                let before = t.get(..end)?.trim_end_matches(|c: char| c.is_ascii_digit());
+                let name = before.rsplit("部分").next()?.to_string();
+                (name.chars().count() >= 3 && !name.contains("XX")).then_some(name)
+            })
         })
         .unwrap_or_default()
 }

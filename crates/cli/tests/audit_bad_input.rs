@@ -292,3 +292,42 @@ fn a_batch_goes_on_past_bad_files_and_lists_them() {
     let text = json.to_string();
     assert!(text.contains("AU-CHANGE"), "{text}");
 }
+
+/// And what `extract` writes for a report it can read: every table's figures as open
+/// data, named by department and year, and the audit as JSON.
+#[test]
+fn extract_writes_the_figures() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("seed");
+    let o = juesuan(
+        &[
+            "extract",
+            seed().to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let t01 = std::fs::read_to_string(out.join("data/table-01.csv")).unwrap();
+    assert!(
+        t01.lines()
+            .any(|l| l.starts_with("晋城市市场监督管理局,2022,公开01表")
+                && l.contains("44592816.01")),
+        "{t01}"
+    );
+    for n in 1..=10 {
+        assert!(
+            out.join(format!("data/table-{n:02}.csv")).exists(),
+            "table {n}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("audit.json")).unwrap()).unwrap();
+    assert!(json.to_string().contains("AU-RATE"));
+}
