@@ -613,8 +613,12 @@ pub fn check(
     let mut section = usize::MAX;
     let mut prev_amounts: Vec<Amount> = Vec::new();
     let mut prev_counts: Vec<CountTok> = Vec::new();
+    let mut itemised: Option<Itemised> = None;
     for s in sentences(lines, structure) {
         if s.section != section {
+            if let Some(run) = itemised.take() {
+                run.check(profile, &mut out);
+            }
             history.clear();
             last_whole = None;
             prev_amounts.clear();
@@ -1175,6 +1179,56 @@ pub fn check(
             }
         }
         prev_counts = cs;
+        // Items after `…年初预算A，支出决算B。其中：`: their budgets and actuals must add
+        // up to A and B (checked at the end of the section).
+        if let Some(run) = itemised.as_mut() {
+            run.collect(&s);
+        }
+        // The total is in this sentence (`…支出决算为B万元，其中：`), or in the one
+        // before when this one only says 其中 (`…完成年初预算的98.20%。…其中：`) or
+        // begins the list (`…91.58%。其中：一般公共服务支出年初预算…`).
+        let tail = text.trim_end().trim_end_matches(['：', ':', '，', ',']);
+        let ends = tail.ends_with("其中");
+        let starts = text.trim_start().starts_with("其中");
+        if ends || starts {
+            let is_actual = |a: &Amount| a.label.contains("决算") && !is_budget(&a.label);
+            let own = |a: &&Amount| is_budget(&a.label) || is_actual(a);
+            let pool: &[Amount] = if ends && s.amounts.iter().any(|a| own(&a)) {
+                &s.amounts
+            } else {
+                &before
+            };
+            // Else the latest stated in the section (`…完成年初预算的98.20%。决算数小于
+            // 预算数的主要原因：…。其中：1、…`).
+            let budget = pool
+                .iter()
+                .find(|a| is_budget(&a.label))
+                .or_else(|| history.iter().rev().find(|a| is_budget(&a.label)))
+                .cloned();
+            let actual = pool
+                .iter()
+                .find(|a| is_actual(a))
+                .or_else(|| history.iter().rev().find(|a| is_actual(a)))
+                .cloned();
+            if budget.is_some() || actual.is_some() {
+                if let Some(run) = itemised.take() {
+                    run.check(profile, &mut out);
+                }
+                let mut run = Itemised {
+                    budget,
+                    actual,
+                    budgets: Vec::new(),
+                    actuals: Vec::new(),
+                    numbered: 0,
+                    sentence: s.clone(),
+                    src: src.clone(),
+                };
+                if starts {
+                    run.collect(&s);
+                }
+                itemised = Some(run);
+            }
+        }
         history.extend(
             s.amounts
                 .iter()
@@ -1182,7 +1236,168 @@ pub fn check(
                 .cloned(),
         );
     }
+    if let Some(run) = itemised.take() {
+        run.check(profile, &mut out);
+    }
     out
+}
+
+/// A budget's label: `年初预算`, `年初预算为`, `预算数` — not a 决算 or a rate's base.
+fn is_budget(label: &str) -> bool {
+    let l = label.trim_end_matches('为');
+    l.ends_with("预算") || l.ends_with("预算数")
+}
+
+/// A total of budget and actual broken down item by item over the following
+/// paragraphs (`…年初预算为2993.92万元，支出决算为2940.05万元…。其中：` then one
+/// paragraph per 项, each with its own 年初预算 and 支出决算).
+struct Itemised {
+    budget: Option<Amount>,
+    actual: Option<Amount>,
+    budgets: Vec<Amount>,
+    actuals: Vec<Amount>,
+    /// Items numbered `1、` `2、` … in the list.
+    numbered: usize,
+    sentence: Sentence,
+    src: SourceRef,
+}
+
+/// How many list numbers (`6、`) the text has at its start or after a colon.
+fn list_numbers(text: &str) -> usize {
+    let chars: Vec<char> = text.chars().collect();
+    (0..chars.len())
+        .filter(|&i| {
+            let at_start = i == 0 || matches!(chars.get(i - 1), Some('：' | ':'));
+            let digits = chars
+                .get(i..)
+                .map_or(0, |r| r.iter().take_while(|c| c.is_ascii_digit()).count());
+            at_start && digits > 0 && chars.get(i + digits) == Some(&'、')
+        })
+        .count()
+}
+
+impl Itemised {
+    fn collect(&mut self, s: &Sentence) {
+        self.numbered += list_numbers(s.text.trim_start());
+        for a in &s.amounts {
+            if is_budget(&a.label) && !a.label.contains("决算") {
+                self.budgets.push(a.clone());
+            } else if a.label.ends_with("决算为")
+                || a.label.ends_with("决算数")
+                || a.label.ends_with("决算")
+            {
+                self.actuals.push(a.clone());
+            }
+        }
+    }
+
+    fn check(self, profile: &Profile, out: &mut Vec<Finding>) {
+        // Not a breakdown of budgets and actuals at all.
+        if self.budgets.is_empty() && self.actuals.is_empty() {
+            return;
+        }
+        // A numbered list whose items were not all read (PDF text out of order): say
+        // so rather than compare a partial sum.
+        let partial = |total: &Option<Amount>, items: &[Amount]| {
+            self.numbered >= 2 && total.is_some() && items.len() != self.numbered
+        };
+        if partial(&self.budget, &self.budgets) || partial(&self.actual, &self.actuals) {
+            out.push(finding(
+                "AU-UNREAD",
+                Severity::Info,
+                profile,
+                &self.sentence,
+                &self.src,
+                format!(
+                    "其后逐项列出 {} 项，只读出 {} 个预算数、{} 个决算数（PDF 的文字顺序可能被打乱），未核对各项之和",
+                    self.numbered,
+                    self.budgets.len(),
+                    self.actuals.len()
+                ),
+                "核对原文各项的预算数、决算数之和是否等于合计",
+            ));
+            return;
+        }
+        for (what, total, items) in [
+            ("预算", &self.budget, &self.budgets),
+            ("决算", &self.actual, &self.actuals),
+        ] {
+            let Some(total) = total else { continue };
+            if items.len() < 2 {
+                continue;
+            }
+            let (lo, hi) = items.iter().fold((0i128, 0i128), |(lo, hi), a| {
+                let (l, h) = a.fen();
+                (lo + l, hi + h)
+            });
+            let (tlo, thi) = total.fen();
+            let exact: i64 = items.iter().map(|a| a.money().fen()).sum();
+            if exact == total.money().fen() {
+                continue;
+            }
+            let within = lo <= thi && hi >= tlo;
+            // The sum as the items print it: their unit, their finest decimals.
+            let Some(unit) = items.first().map(|a| a.unit) else {
+                continue;
+            };
+            if items.iter().any(|a| a.unit != unit) {
+                continue;
+            }
+            let d = items.iter().map(|a| a.decimals).max().unwrap_or(0);
+            // The total as the items would print it (四舍五入 to their unit and decimals):
+            // if the printed sum equals it, the items agree with the total as printed.
+            let per = match unit {
+                AmountUnit::Yuan => 100i64,
+                AmountUnit::Wan => 1_000_000,
+                AmountUnit::Yi => 10_000_000_000,
+            } / 10i64.pow(d);
+            let t = total.money().fen();
+            let shown_total = if per <= 1 {
+                t
+            } else {
+                (t.abs() + per / 2) / per * t.signum()
+            };
+            let sum = Amount {
+                value: items
+                    .iter()
+                    .map(|a| a.value * 10i64.pow(d - a.decimals))
+                    .sum(),
+                decimals: d,
+                unit,
+                at: 0,
+                label: String::new(),
+            };
+            if sum.value == shown_total {
+                continue;
+            }
+            out.push(
+                finding(
+                    "AU-PARTS",
+                    if within {
+                        Severity::Info
+                    } else {
+                        Severity::Error
+                    },
+                    profile,
+                    &self.sentence,
+                    &self.src,
+                    format!(
+                        "其后逐项列出的{what}数 {} 项之和为 {}，文中合计 {}{}",
+                        items.len(),
+                        sum.shown(),
+                        total.shown(),
+                        if within {
+                            "（在四舍五入误差范围内）"
+                        } else {
+                            ""
+                        }
+                    ),
+                    "各分项之和应等于合计；核对分项与合计",
+                )
+                .quote(sum.shown(), total.shown()),
+            );
+        }
+    }
 }
 
 #[cfg(test)]
