@@ -198,23 +198,10 @@ fn years(src: &Source) -> Vec<Finding> {
     for l in &src.lines {
         let c = compact(&l.text);
         let at = || Location::Input(source(&src.path, l, None, paged));
-        let year_in = |s: &str, marker: &str| -> Option<u32> {
-            let i = s.find(marker)?;
-            let digits: String = s
-                .get(..i)?
-                .chars()
-                .rev()
-                .take_while(char::is_ascii_digit)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            (digits.len() == 4).then(|| digits.parse().ok()).flatten()
-        };
         if c.starts_with("第")
             && c.contains("部分")
             && c.chars().count() <= 40
-            && let Some(y) = year_in(&c, "年度").filter(|y| *y != year)
+            && let Some(y) = year_before(&c, "年度").filter(|y| *y != year)
         {
             out.push(Finding::new(
                 "AU-YEAR",
@@ -326,4 +313,20 @@ fn repeats(src: &Source, s: &Structure, profile: &Profile) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// The four-digit year written right before the first `marker` of `s`
+/// (`第三部分…2023年度部门决算…`, `年度` → 2023).
+pub fn year_before(s: &str, marker: &str) -> Option<u32> {
+    let i = s.find(marker)?;
+    let digits: String = s
+        .get(..i)?
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    (digits.len() == 4).then(|| digits.parse().ok()).flatten()
 }

@@ -420,14 +420,13 @@ fn check_legend(
     paged: bool,
     out: &mut Vec<Finding>,
 ) {
-    if group.len() < 2 || group.iter().any(|(_, a, _)| a.unit != group[0].1.unit) {
+    if group.len() < 2 {
         return;
     }
-    let sum = group.iter().fold((0i128, 0i128), |(lo, hi), (_, a, _)| {
-        let (l, h) = a.fen();
-        (lo + l, hi + h)
-    });
-    let exact: i64 = group.iter().map(|(_, a, _)| a.money().fen()).sum();
+    let Some(total) = total_of(group.iter().map(|(_, a, _)| a)) else {
+        return;
+    };
+    let (sum, exact) = ((total.lo, total.hi), total.exact);
     let quote: Vec<String> = group
         .iter()
         .filter_map(|(li, _, _)| {
@@ -1035,56 +1034,18 @@ pub fn check(
                 && parts.len() >= 2
                 && !rate_inside
                 && parts.iter().all(|a| a.unit == total.unit)
+                && let Some(sum) = total_of(parts.iter().copied())
+                && sum.exact != total.money().fen()
             {
-                let (lo, hi) = parts.iter().fold((0i128, 0i128), |(lo, hi), a| {
-                    let (l, h) = a.fen();
-                    (lo + l, hi + h)
-                });
-                let (tlo, thi) = total.fen();
-                let exact: i64 = parts.iter().map(|a| a.money().fen()).sum();
-                let stated = total.money().fen();
-                // The sum as printed: in the parts' unit, to their finest decimals.
-                let d = parts.iter().map(|a| a.decimals).max().unwrap_or(0);
-                let sum = Amount {
-                    value: parts
-                        .iter()
-                        .map(|a| a.value * 10i64.pow(d - a.decimals))
-                        .sum(),
-                    decimals: d,
-                    unit: total.unit,
-                    at: 0,
-                    label: String::new(),
-                };
-                if exact != stated {
-                    let within = lo <= thi && hi >= tlo;
-                    let listed: Vec<String> = parts.iter().map(|a| a.shown()).collect();
-                    out.push(
-                        finding(
-                            "AU-PARTS",
-                            if within {
-                                Severity::Info
-                            } else {
-                                Severity::Error
-                            },
-                            profile,
-                            &s,
-                            &src,
-                            format!(
-                                "其中各项 {} 之和为 {}，文中合计 {}{}",
-                                listed.join(" + "),
-                                sum.shown(),
-                                total.shown(),
-                                if within {
-                                    "（在四舍五入误差范围内）"
-                                } else {
-                                    ""
-                                }
-                            ),
-                            "各分项之和应等于合计；核对分项与合计",
-                        )
-                        .quote(sum.shown(), total.shown()),
-                    );
-                }
+                let listed: Vec<String> = parts.iter().map(|a| a.shown()).collect();
+                out.push(parts_finding(
+                    profile,
+                    &s,
+                    &src,
+                    &format!("其中各项 {} ", listed.join(" + ")),
+                    &sum,
+                    total,
+                ));
             }
         }
         // Amounts the templates name: compare with the tables.
@@ -1242,6 +1203,81 @@ pub fn check(
     out
 }
 
+/// The sum of printed amounts in one unit: the interval its true value lies in and its
+/// exact value (fen), and the sum as the amounts would print it (their unit, their
+/// finest decimals). `None` for no amounts or amounts in different units.
+struct Total {
+    lo: i128,
+    hi: i128,
+    exact: i64,
+    printed: Amount,
+}
+
+fn total_of<'a>(items: impl IntoIterator<Item = &'a Amount>) -> Option<Total> {
+    let items: Vec<&Amount> = items.into_iter().collect();
+    let unit = items.first()?.unit;
+    if items.iter().any(|a| a.unit != unit) {
+        return None;
+    }
+    let (lo, hi) = items.iter().fold((0i128, 0i128), |(lo, hi), a| {
+        let (l, h) = a.fen();
+        (lo + l, hi + h)
+    });
+    let d = items.iter().map(|a| a.decimals).max().unwrap_or(0);
+    Some(Total {
+        lo,
+        hi,
+        exact: items.iter().map(|a| a.money().fen()).sum(),
+        printed: Amount {
+            value: items
+                .iter()
+                .map(|a| a.value * 10i64.pow(d - a.decimals))
+                .sum(),
+            decimals: d,
+            unit,
+            at: 0,
+            label: String::new(),
+        },
+    })
+}
+
+/// `AU-PARTS`: parts (`what`) that do not add up to the stated total — information
+/// inside the rounding envelope of all the figures, else an error.
+fn parts_finding(
+    profile: &Profile,
+    s: &Sentence,
+    src: &SourceRef,
+    what: &str,
+    sum: &Total,
+    total: &Amount,
+) -> Finding {
+    let (tlo, thi) = total.fen();
+    let within = sum.lo <= thi && sum.hi >= tlo;
+    finding(
+        "AU-PARTS",
+        if within {
+            Severity::Info
+        } else {
+            Severity::Error
+        },
+        profile,
+        s,
+        src,
+        format!(
+            "{what}之和为 {}，文中合计 {}{}",
+            sum.printed.shown(),
+            total.shown(),
+            if within {
+                "（在四舍五入误差范围内）"
+            } else {
+                ""
+            }
+        ),
+        "各分项之和应等于合计；核对分项与合计",
+    )
+    .quote(sum.printed.shown(), total.shown())
+}
+
 /// A budget's label: `年初预算`, `年初预算为`, `预算数` — not a 决算 or a rate's base.
 fn is_budget(label: &str) -> bool {
     let l = label.trim_end_matches('为');
@@ -1326,76 +1362,36 @@ impl Itemised {
             if items.len() < 2 {
                 continue;
             }
-            let (lo, hi) = items.iter().fold((0i128, 0i128), |(lo, hi), a| {
-                let (l, h) = a.fen();
-                (lo + l, hi + h)
-            });
-            let (tlo, thi) = total.fen();
-            let exact: i64 = items.iter().map(|a| a.money().fen()).sum();
-            if exact == total.money().fen() {
-                continue;
-            }
-            let within = lo <= thi && hi >= tlo;
-            // The sum as the items print it: their unit, their finest decimals.
-            let Some(unit) = items.first().map(|a| a.unit) else {
+            let Some(sum) = total_of(items) else {
                 continue;
             };
-            if items.iter().any(|a| a.unit != unit) {
+            if sum.exact == total.money().fen() {
                 continue;
             }
-            let d = items.iter().map(|a| a.decimals).max().unwrap_or(0);
             // The total as the items would print it (四舍五入 to their unit and decimals):
             // if the printed sum equals it, the items agree with the total as printed.
-            let per = match unit {
+            let per = match sum.printed.unit {
                 AmountUnit::Yuan => 100i64,
                 AmountUnit::Wan => 1_000_000,
                 AmountUnit::Yi => 10_000_000_000,
-            } / 10i64.pow(d);
+            } / 10i64.pow(sum.printed.decimals);
             let t = total.money().fen();
             let shown_total = if per <= 1 {
                 t
             } else {
                 (t.abs() + per / 2) / per * t.signum()
             };
-            let sum = Amount {
-                value: items
-                    .iter()
-                    .map(|a| a.value * 10i64.pow(d - a.decimals))
-                    .sum(),
-                decimals: d,
-                unit,
-                at: 0,
-                label: String::new(),
-            };
-            if sum.value == shown_total {
+            if sum.printed.value == shown_total {
                 continue;
             }
-            out.push(
-                finding(
-                    "AU-PARTS",
-                    if within {
-                        Severity::Info
-                    } else {
-                        Severity::Error
-                    },
-                    profile,
-                    &self.sentence,
-                    &self.src,
-                    format!(
-                        "其后逐项列出的{what}数 {} 项之和为 {}，文中合计 {}{}",
-                        items.len(),
-                        sum.shown(),
-                        total.shown(),
-                        if within {
-                            "（在四舍五入误差范围内）"
-                        } else {
-                            ""
-                        }
-                    ),
-                    "各分项之和应等于合计；核对分项与合计",
-                )
-                .quote(sum.shown(), total.shown()),
-            );
+            out.push(parts_finding(
+                profile,
+                &self.sentence,
+                &self.src,
+                &format!("其后逐项列出的{what}数 {} 项", items.len()),
+                &sum,
+                total,
+            ));
         }
     }
 }

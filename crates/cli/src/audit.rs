@@ -5,6 +5,7 @@
 use crate::output::{counts, write_all};
 use juesuan_audit::{Audit, AuditError};
 use juesuan_model::{Finding, Location, Severity};
+use juesuan_render::html::esc;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -207,13 +208,6 @@ fn json_value(a: &Audit) -> serde_json::Value {
         "figures": a.tables.tables,
         "findings": findings,
     })
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// A self-contained HTML page of the findings of every input.
@@ -474,19 +468,7 @@ fn year(a: &Audit) -> i32 {
     a.source
         .lines
         .iter()
-        .find_map(|l| {
-            let t = l.text.as_str();
-            let i = t.find("年度")?;
-            let digits: String = t
-                .get(..i)?
-                .chars()
-                .rev()
-                .take_while(char::is_ascii_digit)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            (digits.len() == 4).then(|| digits.parse().ok()).flatten()
-        })
+        .find_map(|l| juesuan_audit::checks::year_before(&l.text, "年度"))
+        .and_then(|y| i32::try_from(y).ok())
         .unwrap_or(0)
 }
