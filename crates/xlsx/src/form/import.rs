@@ -211,6 +211,33 @@ impl<'a> Importer<'a> {
         Unit::Yuan
     }
 
+    /// A sheet listed by classification code: the sheet, its header row and code
+    /// column (headed `code_label`, 科目编码 or 编码), the 金额单位 stated above the
+    /// header, and the 科目名称 column (else the one after the code). A missing header
+    /// is an error naming the sheet; a missing sheet was reported when it was looked up.
+    fn code_sheet(
+        &mut self,
+        name: &str,
+        code_label: &str,
+    ) -> Option<(&'a Sheet, u32, u32, Unit, u32)> {
+        let sheet = self.sheet(name)?;
+        let Some((hr, code_col)) = Self::find(sheet, &[code_label, "科目编码", "编码"])
+        else {
+            let src = self.sheet_ref(name);
+            self.err(
+                src,
+                format!("找不到表头：应有“{code_label}”列（表头被删除或改动了？可用 juesuan init 生成空白工作簿对照）"),
+            );
+            return None;
+        };
+        let unit = self.unit(sheet, hr);
+        let name_col = sheet
+            .row(hr)
+            .find(|(_, c)| matches!(&c.value, Value::Text(t) if matches!(norm(t).as_str(), "科目名称" | "名称")))
+            .map_or(code_col + 1, |(c, _)| c);
+        Some((sheet, hr, code_col, unit, name_col))
+    }
+
     /// The first row (within the top 40) with a cell whose normalized text is one
     /// of `labels`: (row, column).
     fn find(sheet: &Sheet, labels: &[&str]) -> Option<(u32, u32)> {
@@ -715,22 +742,9 @@ impl<'a> Importer<'a> {
         profile: &Profile,
         row_src: &mut BTreeMap<FunctionalCode, SourceRef>,
     ) {
-        let Some(sheet) = self.sheet(&fs.name) else {
+        let Some((sheet, hr, code_col, unit, name_col)) = self.code_sheet(&fs.name, FN_CODE) else {
             return;
         };
-        let Some((hr, code_col)) = Self::find(sheet, &[FN_CODE, "科目编码", "编码"]) else {
-            let src = self.sheet_ref(&fs.name);
-            self.err(
-                src,
-                format!("找不到表头：应有“{FN_CODE}”列（表头被删除或改动了？可用 juesuan init 生成空白工作簿对照）"),
-            );
-            return;
-        };
-        let unit = self.unit(sheet, hr);
-        let name_col = sheet
-            .row(hr)
-            .find(|(_, c)| matches!(&c.value, Value::Text(t) if matches!(norm(t).as_str(), "科目名称" | "名称")))
-            .map_or(code_col + 1, |(c, _)| c);
         // Column labels, with the CSV headers as aliases.
         let cols: Vec<(String, Option<u32>, Vec<String>)> = fs
             .cols
@@ -924,22 +938,9 @@ impl<'a> Importer<'a> {
         groups: &[juesuan_profile::GroupDef],
         profile: &Profile,
     ) {
-        let Some(sheet) = self.sheet(name) else {
+        let Some((sheet, hr, code_col, unit, name_col)) = self.code_sheet(name, ECON_CODE) else {
             return;
         };
-        let Some((hr, code_col)) = Self::find(sheet, &[ECON_CODE, "科目编码", "编码"]) else {
-            let src = self.sheet_ref(name);
-            self.err(
-                src,
-                format!("找不到表头：应有“{ECON_CODE}”列（表头被删除或改动了？可用 juesuan init 生成空白工作簿对照）"),
-            );
-            return;
-        };
-        let unit = self.unit(sheet, hr);
-        let name_col = sheet
-            .row(hr)
-            .find(|(_, c)| matches!(&c.value, Value::Text(t) if matches!(norm(t).as_str(), "科目名称" | "名称")))
-            .map_or(code_col + 1, |(c, _)| c);
         let cols: Vec<(String, Option<u32>, Vec<String>)> = columns
             .iter()
             .map(|c| {

@@ -180,6 +180,25 @@ impl Plan {
         self.put(row, col, PCell::Text(s.to_string(), st));
     }
 
+    /// A row of the narrative-data sheet: its id, its label, and its input cell in
+    /// column C (the value when there is one, else blank, in the input style `st`).
+    fn input_row(&mut self, row: u32, id: &str, label: &str, value: Option<String>, st: St) {
+        self.text(row, 0, id, St::Id);
+        self.text(
+            row,
+            1,
+            label,
+            St::Label {
+                indent: 0,
+                bold: false,
+            },
+        );
+        match value {
+            Some(v) => self.put(row, 2, PCell::Num(v, st)),
+            None => self.put(row, 2, PCell::Blank(st)),
+        }
+    }
+
     /// Text across columns `c1..=c2` of `row`.
     fn span(&mut self, row: u32, c1: u32, c2: u32, s: &str, st: St) {
         if c2 > c1 {
@@ -1213,80 +1232,32 @@ impl<'a> Planner<'a> {
 
         section_head(&mut p, &mut row, NARR_COUNTS, "数量");
         for d in inputs.counts.iter().filter(|d| d.sum_of.is_empty()) {
-            p.text(row, 0, &d.id, St::Id);
-            p.text(
-                row,
-                1,
-                &d.label,
-                St::Label {
-                    indent: 0,
-                    bold: false,
-                },
-            );
-            match n.counts.get(&d.id) {
-                Some(v) => p.put(row, 2, PCell::Num(v.to_string(), St::InCount)),
-                None => p.put(row, 2, PCell::Blank(St::InCount)),
-            }
+            let v = n.counts.get(&d.id).map(ToString::to_string);
+            p.input_row(row, &d.id, &d.label, v, St::InCount);
             row += 1;
         }
         row += 1;
 
         section_head(&mut p, &mut row, NARR_AMOUNTS, "金额");
         for d in inputs.amounts.iter().filter(|d| d.sum_of.is_empty()) {
-            p.text(row, 0, &d.id, St::Id);
-            p.text(
-                row,
-                1,
-                &d.label,
-                St::Label {
-                    indent: 0,
-                    bold: false,
-                },
-            );
-            match n.amounts.get(&d.id) {
-                Some(v) => p.put(row, 2, PCell::Num(money_text(*v), St::InAmount)),
-                None => p.put(row, 2, PCell::Blank(St::InAmount)),
-            }
+            let v = n.amounts.get(&d.id).map(|v| money_text(*v));
+            p.input_row(row, &d.id, &d.label, v, St::InAmount);
             row += 1;
         }
         for m in layout::loose_scalars(self.profile) {
-            p.text(row, 0, m.name(), St::Id);
-            p.text(
-                row,
-                1,
-                &format!("{}（元）", m.label()),
-                St::Label {
-                    indent: 0,
-                    bold: false,
-                },
-            );
-            let v = self.report.facts.scalars.get(&m).copied();
+            let v = self.report.facts.scalars.get(&m).map(|v| num_text(*v));
+            let label = format!("{}（元）", m.label());
+            p.input_row(row, m.name(), &label, v, St::InAmount);
             let sheet = self.sheet_index();
             self.place(&Key::all(m), sheet, row, 2);
-            match v {
-                Some(v) => p.put(row, 2, PCell::Num(num_text(v), St::InAmount)),
-                None => p.put(row, 2, PCell::Blank(St::InAmount)),
-            }
             row += 1;
         }
         row += 1;
 
         section_head(&mut p, &mut row, NARR_SCORES, "得分");
         for d in inputs.scores.iter().filter(|d| d.sum_of.is_empty()) {
-            p.text(row, 0, &d.id, St::Id);
-            p.text(
-                row,
-                1,
-                &d.label,
-                St::Label {
-                    indent: 0,
-                    bold: false,
-                },
-            );
-            match n.scores.get(&d.id) {
-                Some(v) => p.put(row, 2, PCell::Num(v.display(), St::InScore)),
-                None => p.put(row, 2, PCell::Blank(St::InScore)),
-            }
+            let v = n.scores.get(&d.id).map(|v| v.display());
+            p.input_row(row, &d.id, &d.label, v, St::InScore);
             row += 1;
         }
         row += 1;
