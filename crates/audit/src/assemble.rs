@@ -9,11 +9,21 @@
 //! violated least, ties going to the placement furthest left (the first columns are
 //! the totals and the most common sources). Rows are settled one at a time, over a
 //! few passes, each against the current placement of all the others.
+//!
+//! Cost: a row printing more numbers than its table has columns is not placed at
+//! all (its numbers are reported unread, one finding for the line). A row keeps at
+//! most 5,001 placements, and all rows together at most a million column entries
+//! (rows past that budget keep their leftmost placements), so memory is linear in
+//! the rows read. Rows are found by key through an index, groups of rows are
+//! de-duplicated through a set; the solver's passes are bounded (three), each
+//! trying every kept placement of a row against the relations touching it: time
+//! O(placements × relation size), linear in the text for a bounded table width.
 
 use crate::read::{Anchor, Observation, ReadTable, Unread};
 use crate::structure::TableRegion;
 use juesuan_model::{
-    AmountUnit, CellRef, Key, Measure, Money, Num, Relation, Report, RowKey, SourceRef, TableSet,
+    AmountUnit, CellRef, Key, MAX_ABS_FEN, Measure, Money, Num, Relation, Report, RowKey,
+    SourceRef, TableSet,
 };
 use juesuan_profile::{Layout, Profile};
 use juesuan_tables::{Figures, SANGONG_ECON};
@@ -56,8 +66,18 @@ fn printed_name(label: &str, catalog: Option<&str>) -> bool {
     }
 }
 
-/// Order-keeping placements of `k` numbers into the columns `cols`.
-fn placements(k: usize, cols: &[usize]) -> Vec<Vec<usize>> {
+/// The most placements kept for one row.
+const PLACEMENTS_PER_ROW: usize = 5001;
+
+/// The most column entries (placements × numbers) kept for all rows together: 160
+/// times what the largest report seen needs. Rows beyond it keep fewer placements
+/// (the leftmost; at least one), so memory stays linear in the rows, never the
+/// product of rows and placements.
+const PLACEMENT_BUDGET: usize = 1_000_000;
+
+/// Order-keeping placements of `k` numbers into the columns `cols`, at most `limit`
+/// (the leftmost first).
+fn placements(k: usize, cols: &[usize], limit: usize) -> Vec<Vec<usize>> {
     let mut out = Vec::new();
     let mut cur = Vec::new();
     fn rec(
@@ -66,7 +86,11 @@ fn placements(k: usize, cols: &[usize]) -> Vec<Vec<usize>> {
         start: usize,
         cur: &mut Vec<usize>,
         out: &mut Vec<Vec<usize>>,
+        limit: usize,
     ) {
+        if out.len() >= limit {
+            return;
+        }
         if cur.len() == k {
             out.push(cur.clone());
             return;
@@ -76,16 +100,16 @@ fn placements(k: usize, cols: &[usize]) -> Vec<Vec<usize>> {
         while i + need <= cols.len() {
             if let Some(&c) = cols.get(i) {
                 cur.push(c);
-                rec(k, cols, i + 1, cur, out);
+                rec(k, cols, i + 1, cur, out, limit);
                 cur.pop();
             }
             i += 1;
-            if out.len() > 5000 {
+            if out.len() >= limit {
                 return;
             }
         }
     }
-    rec(k, cols, 0, &mut cur, &mut out);
+    rec(k, cols, 0, &mut cur, &mut out, limit.max(1));
     out
 }
 
@@ -142,58 +166,68 @@ impl Slot {
     }
 }
 
-fn money(hundredths: i64, unit: AmountUnit) -> Money {
-    Money::from_fen(hundredths.saturating_mul(unit.fen_per_step()))
+/// The amount `hundredths` of `unit` stand for; `None` beyond [`MAX_ABS_FEN`].
+fn money(hundredths: i64, unit: AmountUnit) -> Option<Money> {
+    hundredths
+        .checked_mul(unit.fen_per_step())
+        .filter(|f| f.unsigned_abs() <= MAX_ABS_FEN.unsigned_abs())
+        .map(Money::from_fen)
+}
+
+/// Where each row of a table is, looked up by key or 行次 instead of by scanning the
+/// rows for every observation.
+struct RowIndex {
+    /// Rows of the first panel by key (its `Debug` form: `RowKey` has no order), the
+    /// first of equal keys.
+    by_key: std::collections::HashMap<String, usize>,
+    /// (panel, row) by 行次, the first of equal numbers.
+    by_line: BTreeMap<u32, (usize, usize)>,
+}
+
+impl RowIndex {
+    fn new(table: &juesuan_model::Table) -> RowIndex {
+        let mut by_key = std::collections::HashMap::new();
+        if let Some(p) = table.panels.first() {
+            for (ri, r) in p.rows.iter().enumerate() {
+                by_key.entry(format!("{:?}", r.key)).or_insert(ri);
+            }
+        }
+        let mut by_line = BTreeMap::new();
+        for (pi, p) in table.panels.iter().enumerate() {
+            for (ri, r) in p.rows.iter().enumerate() {
+                if let Some(n) = r.line {
+                    by_line.entry(n).or_insert((pi, ri));
+                }
+            }
+        }
+        RowIndex { by_key, by_line }
+    }
+
+    fn key(&self, key: &RowKey) -> Option<(usize, usize)> {
+        self.by_key.get(&format!("{key:?}")).map(|r| (0, *r))
+    }
 }
 
 /// Where an observation goes in its table: (panel, row).
 fn locate(
     table: &juesuan_model::Table,
+    index: &RowIndex,
     obs: &Observation,
     profile: &Profile,
     ti: usize,
 ) -> Option<(usize, usize)> {
+    table.panels.first()?;
     match &obs.anchor {
-        Anchor::Total => table
-            .panels
-            .first()?
-            .rows
-            .iter()
-            .position(|r| r.key == RowKey::Total)
-            .map(|r| (0, r)),
-        Anchor::Fn(c) => table
-            .panels
-            .first()?
-            .rows
-            .iter()
-            .position(|r| r.key == RowKey::Fn(c.clone()))
-            .map(|r| (0, r)),
-        Anchor::Econ(c) => table
-            .panels
-            .first()?
-            .rows
-            .iter()
-            .position(|r| r.key == RowKey::Econ(c.clone()))
-            .map(|r| (0, r)),
+        Anchor::Total => index.key(&RowKey::Total),
+        Anchor::Fn(c) => index.key(&RowKey::Fn(c.clone())),
+        Anchor::Econ(c) => index.key(&RowKey::Econ(c.clone())),
         Anchor::Group(g) => {
             let Layout::Economic { groups, .. } = &profile.tables.get(ti)?.layout else {
                 return None;
             };
-            let group = groups.get(*g)?.group;
-            table
-                .panels
-                .first()?
-                .rows
-                .iter()
-                .position(|r| r.key == RowKey::Group(group))
-                .map(|r| (0, r))
+            index.key(&RowKey::Group(groups.get(*g)?.group))
         }
-        Anchor::Line(n) => table.panels.iter().enumerate().find_map(|(pi, p)| {
-            p.rows
-                .iter()
-                .position(|r| r.line == Some(*n))
-                .map(|ri| (pi, ri))
-        }),
+        Anchor::Line(n) => index.by_line.get(n).copied(),
         Anchor::Label(p, r) => Some((*p, *r)),
         Anchor::Grid(r) => Some((0, *r)),
     }
@@ -468,6 +502,7 @@ impl Solver {
         // one 款, the 类 of 合计): settled together, every combination tried when
         // there are few enough.
         let mut groups: Vec<Vec<usize>> = Vec::new();
+        let mut seen: std::collections::BTreeSet<Vec<usize>> = std::collections::BTreeSet::new();
         for rel in &self.relations {
             let Relation::Sum { total, parts, .. } = rel else {
                 continue;
@@ -479,7 +514,7 @@ impl Solver {
                 .collect();
             g.sort_unstable();
             g.dedup();
-            if g.len() >= 2 && !groups.contains(&g) {
+            if g.len() >= 2 && seen.insert(g.clone()) {
                 groups.push(g);
             }
         }
@@ -652,6 +687,7 @@ pub fn assemble(
     let mut found = vec![false; profile.tables.len()];
     let mut unread = Vec::new();
     let mut slots: Vec<Slot> = Vec::new();
+    let mut budget = PLACEMENT_BUDGET;
     for (read, region) in reads.iter().zip(regions) {
         let ti = read.index;
         let unit = region.unit.map_or(profile.amount_unit, |u| u.0);
@@ -671,8 +707,15 @@ pub fn assemble(
         table.source = lines
             .get(region.caption)
             .map(|l| source(path, l, None, paged));
+        for u in &read.too_large {
+            unread.push(TableUnread {
+                table: ti,
+                unread: u.clone(),
+            });
+        }
+        let index = RowIndex::new(table);
         for o in &read.rows {
-            let Some((pi, ri)) = locate(table, o, profile, ti) else {
+            let Some((pi, ri)) = locate(table, &index, o, profile, ti) else {
                 for v in &o.values {
                     unread.push(TableUnread {
                         table: ti,
@@ -688,7 +731,28 @@ pub fn assemble(
             let Some(row) = table.panels.get(pi).and_then(|p| p.rows.get(ri)) else {
                 continue;
             };
-            if o.values.is_empty() {
+            // A number beyond the model's range in this table's unit is not read: it
+            // is reported, never saturated nor read as 0.
+            let (in_range, beyond): (Vec<&crate::read::Value>, Vec<&crate::read::Value>) =
+                o.values.iter().partition(|v| {
+                    if v.count {
+                        v.hundredths.unsigned_abs() <= MAX_ABS_FEN.unsigned_abs()
+                    } else {
+                        money(v.hundredths, unit).is_some()
+                    }
+                });
+            for v in beyond {
+                unread.push(TableUnread {
+                    table: ti,
+                    unread: Unread {
+                        line: v.line,
+                        text: v.text.clone(),
+                        why: crate::read::too_large_why(),
+                    },
+                });
+            }
+            let o_values: Vec<&crate::read::Value> = in_range;
+            if o_values.is_empty() {
                 continue;
             }
             let free: Vec<usize> = row
@@ -698,8 +762,8 @@ pub fn assemble(
                 .filter(|(_, c)| !c.not_applicable)
                 .map(|(i, _)| i)
                 .collect();
-            if o.values.len() > free.len() {
-                for v in &o.values {
+            if o_values.len() > free.len() {
+                for v in &o_values {
                     unread.push(TableUnread {
                         table: ti,
                         unread: Unread {
@@ -707,7 +771,7 @@ pub fn assemble(
                             text: v.text.clone(),
                             why: format!(
                                 "这一行印有 {} 个数，表中只有 {} 栏",
-                                o.values.len(),
+                                o_values.len(),
                                 free.len()
                             ),
                         },
@@ -715,19 +779,17 @@ pub fn assemble(
                 }
                 continue;
             }
-            let values = o
-                .values
+            let values = o_values
                 .iter()
                 .map(|v| {
                     if v.count {
                         Num::Count(v.hundredths)
                     } else {
-                        Num::Money(money(v.hundredths, unit))
+                        Num::Money(money(v.hundredths, unit).unwrap_or_default())
                     }
                 })
                 .collect();
-            let sources = o
-                .values
+            let sources = o_values
                 .iter()
                 .map(|v| {
                     lines
@@ -742,11 +804,16 @@ pub fn assemble(
                 row: ri,
                 values,
                 sources,
-                candidates: placements(o.values.len(), &free),
+                candidates: placements(
+                    o_values.len(),
+                    &free,
+                    PLACEMENTS_PER_ROW.min(budget / o_values.len().max(1)),
+                ),
                 choice: 0,
-                at: o.values.iter().map(|v| (v.start + v.end) / 2).collect(),
+                at: o_values.iter().map(|v| (v.start + v.end) / 2).collect(),
                 centers: read.centers.get(pi).cloned().unwrap_or_default(),
             };
+            budget = budget.saturating_sub(slot.candidates.len() * slot.values.len());
             slot.sort_by_alignment();
             slots.push(slot);
         }
@@ -796,10 +863,22 @@ mod tests {
 
     #[test]
     fn placements_keep_order() {
-        let p = placements(2, &[0, 1, 2]);
+        let p = placements(2, &[0, 1, 2], PLACEMENTS_PER_ROW);
         assert_eq!(p, vec![vec![0, 1], vec![0, 2], vec![1, 2]]);
-        assert_eq!(placements(0, &[0, 1]), vec![Vec::<usize>::new()]);
-        assert_eq!(placements(12, &(0..12).collect::<Vec<_>>()).len(), 1);
-        assert_eq!(placements(8, &(0..12).collect::<Vec<_>>()).len(), 495);
+        assert_eq!(
+            placements(0, &[0, 1], PLACEMENTS_PER_ROW),
+            vec![Vec::<usize>::new()]
+        );
+        let twelve: Vec<usize> = (0..12).collect();
+        assert_eq!(placements(12, &twelve, PLACEMENTS_PER_ROW).len(), 1);
+        assert_eq!(placements(8, &twelve, PLACEMENTS_PER_ROW).len(), 495);
+        // Bounded: the leftmost first, at least one.
+        assert_eq!(placements(8, &twelve, 3).len(), 3);
+        assert_eq!(placements(8, &twelve, 0).len(), 1);
+        let forty: Vec<usize> = (0..40).collect();
+        assert_eq!(
+            placements(20, &forty, PLACEMENTS_PER_ROW).len(),
+            PLACEMENTS_PER_ROW
+        );
     }
 }

@@ -120,15 +120,31 @@ struct Sentence {
     line: usize,
     amounts: Vec<Amount>,
     pcts: Vec<Pct>,
+    /// Amounts and rates too large to check, as printed.
+    huge: Vec<String>,
 }
+
+/// The most characters before a number taken as its label: labels are a few words
+/// (`一般公共预算财政拨款支出`); the bound keeps a clause of thousands of numbers
+/// linear.
+const LABEL_CHARS: usize = 80;
 
 const CLAUSE_BREAKS: &[char] = &['，', '、', '：', '；', '。', ',', ':', '（', '(', '）', ')'];
 
 /// Numbers with units and percentages of a sentence.
 fn numbers(s: &str) -> (Vec<Amount>, Vec<Pct>) {
+    let (amounts, pcts, _) = numbers_and_huge(s);
+    (amounts, pcts)
+}
+
+/// Numbers with units and percentages of a sentence, and the amounts and rates too
+/// large to check (beyond [`juesuan_model::MAX_ABS_FEN`], more digits than a number
+/// holds, or more than four decimals), as printed: never read as 0.
+fn numbers_and_huge(s: &str) -> (Vec<Amount>, Vec<Pct>, Vec<String>) {
     let chars: Vec<char> = s.chars().map(normalize).collect();
     let mut amounts = Vec::new();
     let mut pcts = Vec::new();
+    let mut huge = Vec::new();
     let mut i = 0;
     while i < chars.len() {
         let c = chars.get(i).copied().unwrap_or(' ');
@@ -163,7 +179,7 @@ fn numbers(s: &str) -> (Vec<Amount>, Vec<Pct>) {
             }
             j += 1;
         }
-        let value = digits.parse::<i64>().unwrap_or(0);
+        let parsed = digits.parse::<i64>().ok();
         let decimals = decimals.unwrap_or(0);
         let rest: String = chars
             .get(j..(j + 2).min(chars.len()))
@@ -172,13 +188,15 @@ fn numbers(s: &str) -> (Vec<Amount>, Vec<Pct>) {
             .collect();
         let label: String = {
             let mut k = i;
+            let floor = i.saturating_sub(LABEL_CHARS);
             loop {
-                while k > 0 && !chars.get(k - 1).is_some_and(|c| CLAUSE_BREAKS.contains(c)) {
+                while k > floor && !chars.get(k - 1).is_some_and(|c| CLAUSE_BREAKS.contains(c)) {
                     k -= 1;
                 }
                 // A short bracket inside a name (`因公出国（境）费`, `维修（护）费`) does not
                 // end the label.
                 let short = k >= 2
+                    && k > floor
                     && matches!(chars.get(k - 1), Some('）' | ')'))
                     && (2..=4).any(|n| {
                         k > n
@@ -197,12 +215,39 @@ fn numbers(s: &str) -> (Vec<Amount>, Vec<Pct>) {
             }
             chars.get(k..i).unwrap_or(&[]).iter().collect()
         };
+        let printed = || -> String {
+            let n: String = chars.get(i..j).unwrap_or(&[]).iter().collect();
+            format!(
+                "{n}{}",
+                rest.chars()
+                    .take_while(|c| !c.is_whitespace())
+                    .take(2)
+                    .collect::<String>()
+            )
+        };
+        let fits = |unit: AmountUnit| {
+            parsed.is_some_and(|v| {
+                decimals <= 4
+                    && i128::from(v)
+                        .checked_mul(10i128.pow(2u32.saturating_sub(decimals)))
+                        .and_then(|x| x.checked_mul(i128::from(unit.fen_per_step())))
+                        .is_some_and(|f| {
+                            f.unsigned_abs()
+                                <= u128::from(juesuan_model::MAX_ABS_FEN.unsigned_abs())
+                        })
+            })
+        };
+        let value = parsed.unwrap_or(0);
         if rest.starts_with('%') {
-            pcts.push(Pct {
-                value,
-                decimals,
-                at: i,
-            });
+            if fits(AmountUnit::Yuan) {
+                pcts.push(Pct {
+                    value,
+                    decimals,
+                    at: i,
+                });
+            } else {
+                huge.push(printed());
+            }
         } else {
             let unit = if rest.starts_with("万元") {
                 Some(AmountUnit::Wan)
@@ -213,19 +258,21 @@ fn numbers(s: &str) -> (Vec<Amount>, Vec<Pct>) {
             } else {
                 None
             };
-            if let Some(unit) = unit {
-                amounts.push(Amount {
+            match unit {
+                Some(unit) if fits(unit) => amounts.push(Amount {
                     value,
                     decimals,
                     unit,
                     at: i,
                     label,
-                });
+                }),
+                Some(_) => huge.push(printed()),
+                None => {}
             }
         }
         i = j;
     }
-    (amounts, pcts)
+    (amounts, pcts, huge)
 }
 
 /// Lines that are page furniture, not text: page numbers and running titles.
@@ -252,14 +299,29 @@ fn sentences(lines: &[Line], s: &Structure) -> Vec<Sentence> {
     for sec in &regions {
         let mut text = String::new();
         let mut starts: Vec<(usize, usize)> = Vec::new();
+        let mut len = 0usize;
         for li in sec.title + 1..sec.end {
             let Some(l) = lines.get(li) else { break };
             if furniture(&l.text, "") || legend(&l.text).is_some() {
                 continue;
             }
-            starts.push((text.chars().count(), li));
-            text.push_str(&squeeze(l.text.trim()));
+            starts.push((len, li));
+            let squeezed = squeeze(l.text.trim());
+            len += squeezed.chars().count();
+            text.push_str(&squeezed);
         }
+        // The line a sentence starts on: the last line starting at or before it (the
+        // sentences come in order, so one forward walk).
+        let mut at = 0usize;
+        let mut line_of = |begin: usize| {
+            while starts.get(at + 1).is_some_and(|(p, _)| *p <= begin) {
+                at += 1;
+            }
+            starts
+                .get(at)
+                .filter(|(p, _)| *p <= begin)
+                .map_or(sec.title, |x| x.1)
+        };
         let mut pos = 0usize;
         let mut cur = String::new();
         let mut begin = 0usize;
@@ -267,35 +329,29 @@ fn sentences(lines: &[Line], s: &Structure) -> Vec<Sentence> {
             cur.push(c);
             pos += 1;
             if c == '。' || c == '；' || c == ';' {
-                let line = starts
-                    .iter()
-                    .rev()
-                    .find(|(p, _)| *p <= begin)
-                    .map_or(sec.title, |x| x.1);
-                let (amounts, pcts) = numbers(&cur);
+                let line = line_of(begin);
+                let (amounts, pcts, huge) = numbers_and_huge(&cur);
                 out.push(Sentence {
                     text: std::mem::take(&mut cur),
                     section: sec.index,
                     line,
                     amounts,
                     pcts,
+                    huge,
                 });
                 begin = pos;
             }
         }
         if !cur.trim().is_empty() {
-            let line = starts
-                .iter()
-                .rev()
-                .find(|(p, _)| *p <= begin)
-                .map_or(sec.title, |x| x.1);
-            let (amounts, pcts) = numbers(&cur);
+            let line = line_of(begin);
+            let (amounts, pcts, huge) = numbers_and_huge(&cur);
             out.push(Sentence {
                 text: cur,
                 section: sec.index,
                 line,
                 amounts,
                 pcts,
+                huge,
             });
         }
     }
@@ -347,7 +403,8 @@ fn counts(s: &str) -> Vec<CountTok> {
                 .parse()
                 .unwrap_or(0);
             let mut k = i;
-            while k > 0 && !chars.get(k - 1).is_some_and(|c| CLAUSE_BREAKS.contains(c)) {
+            let floor = i.saturating_sub(LABEL_CHARS);
+            while k > floor && !chars.get(k - 1).is_some_and(|c| CLAUSE_BREAKS.contains(c)) {
                 k -= 1;
             }
             let label: String = chars.get(k..i).unwrap_or(&[]).iter().collect();
@@ -435,6 +492,7 @@ fn check_legend(
                 .map(|l| l.text.split_whitespace().collect::<Vec<_>>().join(" "))
         })
         .collect();
+    let joined = clip(&quote.join("；"));
     for (li, a, p) in group {
         if p.fits(a.fen(), sum) {
             continue;
@@ -443,11 +501,12 @@ fn check_legend(
         let want = Percent::of(i128::from(a.money().fen()), i128::from(exact))
             .map_or("—".to_string(), |x| x.display());
         let s = Sentence {
-            text: quote.join("；"),
+            text: joined.clone(),
             section,
             line: *li,
             amounts: Vec::new(),
             pcts: Vec::new(),
+            huge: Vec::new(),
         };
         let src = crate::assemble::source(path, line, None, paged);
         out.push(
@@ -477,15 +536,25 @@ fn check_legend(
 /// two ASCII letters or digits, where it separates two tokens.
 fn squeeze(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
+    // The next character that is not a space, after each position (one backward pass,
+    // so a long run of spaces stays linear).
+    let mut next: Vec<Option<char>> = vec![None; chars.len()];
+    let mut seen = None;
+    for (i, c) in chars.iter().enumerate().rev() {
+        if let Some(n) = next.get_mut(i) {
+            *n = seen;
+        }
+        if !c.is_whitespace() {
+            seen = Some(*c);
+        }
+    }
     let mut out = String::with_capacity(s.len());
     for (i, &c) in chars.iter().enumerate() {
         if c.is_whitespace() || c == '\u{3000}' {
-            let before = out.chars().last();
-            let after = chars
-                .get(i + 1..)
-                .and_then(|r| r.iter().find(|c| !c.is_whitespace()));
+            let before = out.chars().next_back();
+            let after = next.get(i).copied().flatten();
             let keep = before.is_some_and(|b| b.is_ascii_alphanumeric())
-                && after.is_some_and(char::is_ascii_alphanumeric)
+                && after.is_some_and(|a| a.is_ascii_alphanumeric())
                 && !out.ends_with(' ');
             if keep {
                 out.push(' ');
@@ -565,13 +634,26 @@ fn finding(
         sev,
         Location::Narrative {
             section,
-            quote: Some(s.text.trim().to_string()),
+            quote: Some(clip(s.text.trim())),
         },
         msg,
         hint,
     );
     f.related.push(Location::Input(src.clone()));
     f
+}
+
+/// The most characters of a sentence a finding quotes.
+const QUOTE_CHARS: usize = 300;
+
+/// A sentence as a finding quotes it: whole up to [`QUOTE_CHARS`] characters, else
+/// its beginning and `…`, so that many findings on one long sentence stay linear.
+fn clip(text: &str) -> String {
+    let mut out: String = text.chars().take(QUOTE_CHARS).collect();
+    if text.chars().nth(QUOTE_CHARS).is_some() {
+        out.push('…');
+    }
+    out
 }
 
 /// Words that mean up or down.
@@ -583,9 +665,8 @@ fn direction(word: &str) -> Option<bool> {
     }
 }
 
-/// The word just before a position (two characters).
-fn word_before(text: &str, at: usize) -> String {
-    let chars: Vec<char> = text.chars().collect();
+/// The word just before a position (two characters) of a sentence's characters.
+fn word_before(chars: &[char], at: usize) -> String {
     chars
         .get(at.saturating_sub(2)..at)
         .unwrap_or(&[])
@@ -632,11 +713,32 @@ pub fn check(
         };
         let src = crate::assemble::source(path, line, None, paged);
         let text = &s.text;
+        let chars: Vec<char> = text.chars().collect();
+        if !s.huge.is_empty() {
+            let shown: Vec<String> = s.huge.iter().take(5).map(|h| format!("“{h}”")).collect();
+            let what = if s.huge.len() > shown.len() {
+                format!("{}等 {} 个数", shown.join(""), s.huge.len())
+            } else {
+                shown.join("")
+            };
+            out.push(finding(
+                "AU-UNREAD",
+                Severity::Warning,
+                profile,
+                &s,
+                &src,
+                format!(
+                    "情况说明中的{what}数额过大，超出可处理的范围（绝对值不超过 {} 元），未核对",
+                    Money::from_fen(juesuan_model::MAX_ABS_FEN)
+                ),
+                "核对原文中的数字（是否多打了位数）",
+            ));
+        }
         // Changes: an amount after 增加/减少 with a rate after it, before the next
         // amount. The current amount is the one the label names (`收入总计减少…` →
         // the last `收入总计…` of the section), or the amount before it in the sentence.
         for (ai, d) in s.amounts.iter().enumerate() {
-            let w = word_before(text, d.at);
+            let w = word_before(&chars, d.at);
             let Some(up) = direction(&w) else { continue };
             let core: String = {
                 let l: Vec<char> = d.label.chars().collect();
@@ -685,7 +787,7 @@ pub fn check(
             if s.amounts.get(ai + 1).is_some_and(|n| n.at < p.at) {
                 continue;
             }
-            let pw = word_before(text, p.at);
+            let pw = word_before(&chars, p.at);
             if let Some(pup) = direction(&pw) {
                 if pup != up {
                     out.push(finding(
@@ -1193,7 +1295,7 @@ pub fn check(
         history.extend(
             s.amounts
                 .iter()
-                .filter(|a| direction(&word_before(&s.text, a.at)).is_none())
+                .filter(|a| direction(&word_before(&chars, a.at)).is_none())
                 .cloned(),
         );
     }

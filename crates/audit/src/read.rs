@@ -8,6 +8,12 @@
 //! columns keep their character positions, a number may sit a line above or below
 //! its row's code) and *stream* text (like the seed: one cell after another, numbers
 //! after their row's code and name).
+//!
+//! Cost: each line of a table is tokenized once; a token is matched against the
+//! profile's rows and columns (a bounded number), a number on a line of its own is
+//! given to its row by binary search over the rows (sorted by line and column), a
+//! code joined to the part printed below it by one forward scan of the next line.
+//! Time O(n log n) and memory O(n) in the size of the table's text.
 
 use crate::source::Line;
 use crate::structure::TableRegion;
@@ -89,6 +95,8 @@ pub struct ReadTable {
     pub rows: Vec<Observation>,
     /// Numbers that belong to no row.
     pub unread: Vec<Unread>,
+    /// Numbers too large to read (beyond the model's range), each reported.
+    pub too_large: Vec<Unread>,
     /// Layout text (positions usable) or stream text.
     pub layout: bool,
     /// Per panel, per column: the character column of the column's header, when the
@@ -266,21 +274,43 @@ fn join_codes_down(all: &mut [Vec<Token>]) {
         let (Some(cur), Some(next)) = (head.last_mut(), tail.first_mut()) else {
             continue;
         };
+        // Both lines are in column order: the first unused 2-digit part of the next
+        // line starting within a code's columns is found by one forward scan.
+        let mut used = vec![false; next.len()];
+        let mut from = 0usize;
         for t in cur.iter_mut() {
             if !(matches!(t.kind, Kind::Int(_)) && t.text.len() == 3) {
                 continue;
             }
-            let below = next.iter().position(|n| {
-                matches!(n.kind, Kind::Int(_))
+            while next.get(from).is_some_and(|n| n.start + 1 < t.start) {
+                from += 1;
+            }
+            let mut k = from;
+            let mut below = None;
+            while let Some(n) = next.get(k) {
+                if n.start > t.end + 8 {
+                    break;
+                }
+                if !used.get(k).copied().unwrap_or(true)
+                    && matches!(n.kind, Kind::Int(_))
                     && n.text.len() == 2
-                    && n.start + 1 >= t.start
-                    && n.start <= t.end + 8
-            });
-            if let Some(k) = below {
-                let n = next.remove(k);
+                {
+                    below = Some(k);
+                    break;
+                }
+                k += 1;
+            }
+            if let Some(k) = below
+                && let (Some(n), Some(u)) = (next.get(k), used.get_mut(k))
+            {
+                *u = true;
                 t.text.push_str(&n.text);
                 t.kind = Kind::Int(t.text.parse().unwrap_or(0));
             }
+        }
+        if used.contains(&true) {
+            let mut flags = used.into_iter();
+            next.retain(|_| !flags.next().unwrap_or(false));
         }
     }
 }
@@ -532,7 +562,10 @@ fn count_line(def: &TableDef, line: u32) -> bool {
 fn value(t: &Token, line: usize, count: bool) -> Option<Value> {
     let (hundredths, count) = match t.kind {
         Kind::Amount { hundredths, .. } if !count => (hundredths, false),
-        Kind::Amount { .. } | Kind::Int(_) if count => (i64::try_from(t.integer()?).ok()?, true),
+        // A count beyond i64 is kept as i64::MAX: the assembly reports it as too large.
+        Kind::Amount { .. } | Kind::Int(_) if count => {
+            (i64::try_from(t.integer()?).unwrap_or(i64::MAX), true)
+        }
         _ => return None,
     };
     Some(Value {
@@ -545,12 +578,54 @@ fn value(t: &Token, line: usize, count: bool) -> Option<Value> {
     })
 }
 
+/// Why a number too large to read is not read.
+pub fn too_large_why() -> String {
+    format!(
+        "数额过大，超出可处理的范围（绝对值不超过 {} 元），未读入",
+        juesuan_model::Money::from_fen(juesuan_model::MAX_ABS_FEN)
+    )
+}
+
+/// The row a number printed on a line without an anchor belongs to (layout text):
+/// among the rows whose anchor is at or left of it, within three lines, the nearest
+/// by line, the one below on a tie, the rightmost anchor on its line. `rows` are in
+/// (line, column) order, as read.
+fn nearest_row(rows: &[Observation], v: &Value) -> Option<usize> {
+    // (line distance, above, rightmost first) and the row's index.
+    type Ranked = ((usize, bool, std::cmp::Reverse<usize>), usize);
+    let mut best: Option<Ranked> = None;
+    for line in v.line.saturating_sub(3)..=v.line.saturating_add(3) {
+        let lo = rows.partition_point(|r| r.line < line);
+        let hi = lo
+            + rows
+                .get(lo..)
+                .unwrap_or(&[])
+                .partition_point(|r| r.line == line);
+        let on_line = rows.get(lo..hi).unwrap_or(&[]);
+        let left = on_line.partition_point(|r| r.col <= v.start);
+        let Some(i) = left.checked_sub(1).map(|k| lo + k) else {
+            continue;
+        };
+        let Some(r) = rows.get(i) else { continue };
+        let key = (
+            r.line.abs_diff(v.line),
+            r.line < v.line,
+            std::cmp::Reverse(r.col),
+        );
+        if best.as_ref().is_none_or(|(b, _)| key < *b) {
+            best = Some((key, i));
+        }
+    }
+    best.map(|(_, i)| i)
+}
+
 /// Reads one table region.
 pub fn read_table(lines: &[Line], region: &TableRegion, profile: &Profile) -> ReadTable {
     let def = &profile.tables[region.index];
     let layout = is_layout(lines, region.start, region.end);
     let mut rows: Vec<Observation> = Vec::new();
     let mut unread = Vec::new();
+    let mut too_large = Vec::new();
     let mut expected = PanelLines::new(def);
     let mut labels = PanelLabels::new(def);
     if let Some(l) = labels.as_mut() {
@@ -597,14 +672,28 @@ pub fn read_table(lines: &[Line], region: &TableRegion, profile: &Profile) -> Re
         }
         let tokens = all.get(li - region.start).cloned().unwrap_or_default();
         if let Layout::Grid { .. } = def.layout {
+            for t in &tokens {
+                if t.kind == Kind::TooLarge {
+                    too_large.push(Unread {
+                        line: li,
+                        text: t.text.clone(),
+                        why: too_large_why(),
+                    });
+                }
+            }
             grid.extend(tokens.iter().filter_map(|t| value(t, li, false)));
             continue;
         }
         let found = anchors(&tokens, def, profile, &mut expected, &mut labels);
+        // The anchors are in token order: walked alongside the tokens.
+        let mut found = found.into_iter().peekable();
         let mut current: Option<usize> = None;
         let mut first = true;
         for (k, t) in tokens.iter().enumerate() {
-            if let Some((_, a)) = found.iter().find(|(i, _)| *i == k) {
+            while found.peek().is_some_and(|(i, _)| *i < k) {
+                found.next();
+            }
+            if let Some((_, a)) = found.next_if(|(i, _)| *i == k) {
                 rows.push(Observation {
                     anchor: a.clone(),
                     label: String::new(),
@@ -633,6 +722,11 @@ pub fn read_table(lines: &[Line], region: &TableRegion, profile: &Profile) -> Re
                 continue;
             }
             match (&t.kind, layout) {
+                (Kind::TooLarge, _) => too_large.push(Unread {
+                    line: li,
+                    text: t.text.clone(),
+                    why: too_large_why(),
+                }),
                 (Kind::Word, _) => {
                     // Names: kept with the row they follow (stream) or share a line with.
                     let target = if layout {
@@ -705,6 +799,7 @@ pub fn read_table(lines: &[Line], region: &TableRegion, profile: &Profile) -> Re
             index: region.index,
             rows,
             unread,
+            too_large,
             layout,
             centers,
         };
@@ -712,18 +807,12 @@ pub fn read_table(lines: &[Line], region: &TableRegion, profile: &Profile) -> Re
     // Layout text: a number on a line of its own belongs to the nearest row whose
     // anchor sits left of it, the following row on a tie (cells are centred
     // vertically, so a number may print a line above its row's code).
+    // Rows are in (line, column) order: on each of the seven lines around the number
+    // the candidate is the rightmost anchor left of it, found by binary search.
     for v in floating {
-        let best = rows
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| r.col <= v.start || !layout)
-            .min_by_key(|(_, r)| {
-                let d = r.line.abs_diff(v.line);
-                (d, r.line < v.line, std::cmp::Reverse(r.col))
-            })
-            .map(|(i, _)| i);
+        let best = if layout { nearest_row(&rows, &v) } else { None };
         match best {
-            Some(i) if layout && rows.get(i).is_some_and(|r| r.line.abs_diff(v.line) <= 3) => {
+            Some(i) => {
                 if let Some(r) = rows.get_mut(i) {
                     r.values.push(v);
                 }
@@ -748,6 +837,7 @@ pub fn read_table(lines: &[Line], region: &TableRegion, profile: &Profile) -> Re
         index: region.index,
         rows,
         unread,
+        too_large,
         layout,
         centers,
     }

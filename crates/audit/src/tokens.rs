@@ -5,6 +5,9 @@
 //! Extracted text glues and doubles things: `6798345.0830201` is an amount and a
 //! code, `301301` a bold code printed twice, `４４` full-width digits. The tokenizer
 //! undoes what it can and keeps the original text.
+//!
+//! Cost: one pass over the line's characters; each number run is parsed once (its
+//! digits copied once), so time and memory are linear in the line's length.
 
 /// A token's kind and value.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +31,11 @@ pub enum Kind {
     },
     /// `────`: the cell does not apply.
     Dash,
+    /// A number too large to be read: more digits than any integer holds, or an
+    /// amount beyond [`juesuan_model::MAX_ABS_FEN`] hundredths (the model's limit even
+    /// when printed in 元). Kept, so that the reader can say it could not read it —
+    /// never read as 0 nor as a saturated value.
+    TooLarge,
     /// Anything else.
     Word,
 }
@@ -93,21 +101,39 @@ fn number_tokens(run: &[char], start: usize, percent: bool, out: &mut Vec<Token>
     let offset = usize::from(negative);
     let grouped = body.contains(',');
     let digits = |s: &str| -> Option<i64> { s.replace(',', "").parse::<i64>().ok() };
+    let too_large = |out: &mut Vec<Token>, len: usize| {
+        out.push(Token {
+            kind: Kind::TooLarge,
+            text: run.iter().take(len).collect(),
+            start,
+            end: start + len,
+        });
+    };
+    // Hundredths beyond the model's limit are not an amount.
+    let limit = juesuan_model::MAX_ABS_FEN;
     match body.split_once('.') {
         Some((int, frac)) if frac.chars().all(|c| c.is_ascii_digit()) && !frac.is_empty() => {
             if percent {
                 let decimals = u8::try_from(frac.len().min(4)).unwrap_or(2);
                 let scale = 10i64.pow(u32::from(decimals));
-                if let (Some(i), Some(f)) = (digits(int), digits(frac)) {
-                    // Basis points: hundredths of a percent, exact for ≤ 2 decimals.
-                    let bp = (i * scale + f) * 100 / scale;
-                    let bp = if negative { -bp } else { bp };
-                    out.push(Token {
-                        kind: Kind::Percent { bp, decimals },
+                let frac4: String = frac.chars().take(usize::from(decimals)).collect();
+                // Basis points: hundredths of a percent, exact for ≤ 2 decimals.
+                let bp = digits(int)
+                    .zip(digits(&frac4))
+                    .and_then(|(i, f)| i.checked_mul(scale)?.checked_add(f)?.checked_mul(100))
+                    .map(|x| x / scale)
+                    .filter(|bp| *bp <= limit);
+                match bp {
+                    Some(bp) => out.push(Token {
+                        kind: Kind::Percent {
+                            bp: if negative { -bp } else { bp },
+                            decimals,
+                        },
                         text: text.clone(),
                         start,
                         end: start + run.len() + 1,
-                    });
+                    }),
+                    None => too_large(out, run.len()),
                 }
                 return;
             }
@@ -121,9 +147,15 @@ fn number_tokens(run: &[char], start: usize, percent: bool, out: &mut Vec<Token>
             } else {
                 two.to_string()
             };
-            if let (Some(i), Some(f)) = (digits(int), digits(&two)) {
-                let h = i.saturating_mul(100).saturating_add(f);
-                let len = offset + int.chars().count() + 1 + frac.chars().count().min(2);
+            let len = offset + int.chars().count() + 1 + frac.chars().count().min(2);
+            let h = digits(int)
+                .zip(digits(&two))
+                .and_then(|(i, f)| i.checked_mul(100)?.checked_add(f))
+                .filter(|h| *h <= limit);
+            if h.is_none() {
+                too_large(out, len);
+            }
+            if let Some(h) = h {
                 out.push(Token {
                     kind: Kind::Amount {
                         hundredths: if negative { -h } else { h },
@@ -148,9 +180,11 @@ fn number_tokens(run: &[char], start: usize, percent: bool, out: &mut Vec<Token>
         }
         _ => {
             if percent {
-                if let Some(i) = digits(body) {
-                    let bp = i * 100;
-                    out.push(Token {
+                match digits(body)
+                    .and_then(|i| i.checked_mul(100))
+                    .filter(|bp| *bp <= limit)
+                {
+                    Some(bp) => out.push(Token {
                         kind: Kind::Percent {
                             bp: if negative { -bp } else { bp },
                             decimals: 0,
@@ -158,14 +192,20 @@ fn number_tokens(run: &[char], start: usize, percent: bool, out: &mut Vec<Token>
                         text: text.clone(),
                         start,
                         end: start + run.len() + 1,
-                    });
+                    }),
+                    None if body.chars().all(|c| c.is_ascii_digit() || c == ',') => {
+                        too_large(out, run.len());
+                    }
+                    None => {}
                 }
                 return;
             }
             if grouped {
-                if let Some(i) = digits(body) {
-                    let h = i.saturating_mul(100);
-                    out.push(Token {
+                match digits(body)
+                    .and_then(|i| i.checked_mul(100))
+                    .filter(|h| *h <= limit)
+                {
+                    Some(h) => out.push(Token {
                         kind: Kind::Amount {
                             hundredths: if negative { -h } else { h },
                             grouped,
@@ -173,7 +213,11 @@ fn number_tokens(run: &[char], start: usize, percent: bool, out: &mut Vec<Token>
                         text,
                         start,
                         end: start + run.len(),
-                    });
+                    }),
+                    None if body.chars().all(|c| c.is_ascii_digit() || c == ',') => {
+                        too_large(out, run.len());
+                    }
+                    None => {}
                 }
             } else if let Ok(n) = body.parse::<u64>() {
                 out.push(Token {
@@ -182,6 +226,8 @@ fn number_tokens(run: &[char], start: usize, percent: bool, out: &mut Vec<Token>
                     start,
                     end: start + run.len(),
                 });
+            } else if body.chars().all(|c| c.is_ascii_digit()) {
+                too_large(out, run.len());
             }
         }
     }
@@ -362,6 +408,37 @@ mod tests {
         let t = tokenize("1.副部（省）级及以上领导用车 8 2");
         assert_eq!(t[0].kind, Kind::Word);
         assert_eq!(t[1].kind, Kind::Int(8));
+    }
+
+    #[test]
+    fn huge_printed_amount_is_not_zero() {
+        let long = "9".repeat(2000);
+        for text in [
+            format!("{long}.00"),
+            long.clone(),
+            "100000000000000000000.00".to_string(),
+            "10000000000000001.00".to_string(),
+            "-10000000000000001.00".to_string(),
+            "100,000,000,000,000,000,000".to_string(),
+            format!("{long}%"),
+        ] {
+            let t = tokenize(&format!("合计 {text} 5.00"));
+            assert_eq!(t[1].kind, Kind::TooLarge, "{text}");
+            assert!(!t[1].text.is_empty());
+            assert_eq!(t[1].hundredths(), None);
+            assert_eq!(t[2].hundredths(), Some(500), "{text}");
+        }
+        // The largest amount the model holds is still an amount.
+        assert_eq!(
+            tokenize("10000000000000.00")[0].hundredths(),
+            Some(juesuan_model::MAX_ABS_FEN)
+        );
+        // Not numbers at all stay what they were: dates, versions.
+        assert!(
+            tokenize("2022.12.31")
+                .iter()
+                .all(|t| t.kind != Kind::TooLarge)
+        );
     }
 
     #[test]

@@ -120,10 +120,11 @@ fn time_audit() {
         let t = std::time::Instant::now();
         let _ = juesuan_audit::source::read(&root().join(&path)).unwrap();
         let t1 = std::time::Instant::now();
-        let bytes = std::fs::read(root().join(&path)).unwrap();
-        let n = juesuan_audit::source::page_estimate(&bytes);
-        let t2 = std::time::Instant::now();
         let p = root().join(&path);
+        let n = juesuan_audit::source::pdf_pages(p.to_str().unwrap())
+            .unwrap()
+            .unwrap_or(0);
+        let t2 = std::time::Instant::now();
         let _ = juesuan_audit::source::from_pdf_pages(p.to_str().unwrap(), n);
         let t3 = std::time::Instant::now();
         let _ = juesuan_audit::source::from_pdf_pages(p.to_str().unwrap(), 0);
@@ -205,5 +206,47 @@ fn print_table() {
                 .collect();
             println!("  {:?} {} {:?}", r.key, r.label, vals);
         }
+    }
+}
+
+#[test]
+#[ignore = "audits AUDIT_FILE once and prints the findings' count, for measuring memory"]
+fn audit_once() {
+    let path = std::env::var("AUDIT_FILE").unwrap();
+    let t = std::time::Instant::now();
+    if std::env::var_os("STAGES").is_some() {
+        let src = juesuan_audit::source::read(std::path::Path::new(&path)).unwrap();
+        let t1 = std::time::Instant::now();
+        let (p, s) = juesuan_audit::detect(&src).unwrap();
+        let t2 = std::time::Instant::now();
+        let reads: Vec<_> = s
+            .tables
+            .iter()
+            .map(|r| juesuan_audit::read::read_table(&src.lines, r, p))
+            .collect();
+        let t3 = std::time::Instant::now();
+        let a = juesuan_audit::assemble::assemble(p, &s.tables, &reads, &src);
+        let t4 = std::time::Instant::now();
+        let _ = juesuan_rules::check_all(p, &a.tables, None, None);
+        let t5 = std::time::Instant::now();
+        let lookup = |_: &juesuan_model::Key| None;
+        let _ = juesuan_audit::claims::check(p, &src.lines, &s, &lookup, &[], &src.path, true);
+        let t6 = std::time::Instant::now();
+        let _ = juesuan_audit::checks::check(p, &src, &s, &a);
+        println!(
+            "source {:?} detect {:?} read {:?} assemble {:?} rules {:?} claims {:?} checks {:?}",
+            t1 - t,
+            t2 - t1,
+            t3 - t2,
+            t4 - t3,
+            t5 - t4,
+            t6 - t5,
+            t6.elapsed()
+        );
+    }
+    let t = std::time::Instant::now();
+    match juesuan_audit::audit_path(std::path::Path::new(&path)) {
+        Ok(a) => println!("findings {} in {:?}", a.findings.len(), t.elapsed()),
+        Err(e) => println!("error {e} in {:?}", t.elapsed()),
     }
 }
