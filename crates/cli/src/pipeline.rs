@@ -116,19 +116,11 @@ pub fn load(input: &Path, narrative: Option<&Path>) -> Result<Loaded, Failure> {
         Some(&derived.figures),
     );
     if let Some(path) = narrative {
-        let bytes = std::fs::read(path).map_err(|e| {
-            Failure::Other(format!(
-                "无法读取情况说明文件 {}：{}",
-                path.display(),
-                crate::output::io_message(&e)
-            ))
-        })?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            Failure::Other(format!(
-                "情况说明文件 {} 不是 UTF-8 编码（可能是 GBK），请转存为 UTF-8",
-                path.display()
-            ))
-        })?;
+        let shown = path.display().to_string();
+        let text =
+            juesuan_ingest::guard::read_file(path, &shown, juesuan_ingest::guard::Kind::Narrative)
+                .and_then(|bytes| juesuan_ingest::guard::decode_text(&bytes, &shown))
+                .map_err(|e| Failure::Other(format!("情况说明文件 {e}")))?;
         ctx.narrative_diffs = Some(narrative_diffs(&document, profile, &text));
     }
     let mut findings = juesuan_rules::run(ctx);

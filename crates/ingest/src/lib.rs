@@ -8,9 +8,11 @@
 //! into the same `Report` (used to convert a workbook into a text directory).
 
 mod error;
+pub mod guard;
 mod projects;
 mod tables_csv;
 mod textdir;
+pub mod validate;
 mod values;
 mod write;
 
@@ -21,5 +23,6 @@ pub use textdir::{
     NARRATIVE_FILE, NarrativeSection, REPORT_FILE, REPORT_SECTIONS, Slot, narrative_id,
     read_text_dir,
 };
+pub use validate::validate;
 pub use values::{Amount, Count};
 pub use write::{TextDir, write_text_dir};

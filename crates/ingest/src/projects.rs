@@ -190,35 +190,51 @@ fn text(s: &str) -> String {
 /// Reads every `projects/*.toml` of a text directory, in file-name order.
 pub fn read_projects(dir: &Path, shown_dir: &str, errors: &mut InputErrors) -> Vec<Project> {
     let pdir = dir.join(PROJECTS_DIR);
-    let Ok(entries) = std::fs::read_dir(&pdir) else {
+    let shown_pdir = format!("{shown_dir}/{PROJECTS_DIR}");
+    if !crate::guard::present(&pdir) {
         return Vec::new();
+    }
+    let entries = match std::fs::read_dir(&pdir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(InputError::at(
+                SourceRef::file(&shown_pdir),
+                format!(
+                    "无法读取项目目录：{}",
+                    if pdir.is_file() {
+                        "这是文件，应为存放 *.toml 的目录".to_string()
+                    } else {
+                        crate::guard::io_reason(&e)
+                    }
+                ),
+            ));
+            return Vec::new();
+        }
     };
-    let mut files: Vec<String> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".toml"))
-        .collect();
+    let mut files: Vec<String> = Vec::new();
+    for e in entries.filter_map(Result::ok) {
+        let os = e.file_name();
+        match os.to_str() {
+            Some(n) if n.ends_with(".toml") => files.push(n.to_string()),
+            Some(_) => {}
+            // A name that is not UTF-8 (e.g. GBK from an old zip tool) cannot be
+            // named in a report or a message: say so rather than "not found".
+            None if os.to_string_lossy().ends_with(".toml") => errors.push(InputError::at(
+                SourceRef::file(format!("{shown_pdir}/{}", os.to_string_lossy())),
+                "文件名不是 UTF-8 编码（可能是 GBK，如由旧版压缩软件解压）：请用 UTF-8 文件名重新命名",
+            )),
+            None => {}
+        }
+    }
     files.sort();
     let mut out = Vec::new();
     let mut names: BTreeMap<String, String> = BTreeMap::new();
     for f in files {
-        let shown = format!("{shown_dir}/{PROJECTS_DIR}/{f}");
-        let text_in = match std::fs::read(pdir.join(&f)) {
-            Ok(b) => match String::from_utf8(b) {
-                Ok(t) => t,
-                Err(_) => {
-                    errors.push(InputError::at(
-                        SourceRef::file(&shown),
-                        "文件不是 UTF-8 编码（可能是 GBK），请转存为 UTF-8",
-                    ));
-                    continue;
-                }
-            },
+        let shown = format!("{shown_pdir}/{f}");
+        let text_in = match crate::textdir::read_text(&pdir.join(&f), &shown) {
+            Ok(t) => t,
             Err(e) => {
-                errors.push(InputError::at(
-                    SourceRef::file(&shown),
-                    format!("无法读取：{e}"),
-                ));
+                errors.push(e);
                 continue;
             }
         };

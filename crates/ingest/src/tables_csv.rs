@@ -133,27 +133,29 @@ const ECON_BASIC: &[&str] = &[
 type CsvRows = (Vec<String>, Vec<(usize, Vec<String>)>);
 
 /// Reads a CSV file into its headers and (line, cells) rows, cells trimmed and
-/// padded to the header width.
+/// padded to the header width. A quote that is never closed, or a cell that
+/// spans lines, is an error at the line where it starts: either would silently
+/// swallow the rows after it. Linear in the file's size.
 fn read_rows(path: &Path, shown: &str) -> Result<CsvRows, InputErrors> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| InputError::at(SourceRef::file(shown), format!("无法读取文件：{e}")))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(_) => {
-            return Err(InputError::at(
-                SourceRef::file(shown),
-                "文件不是 UTF-8 编码（可能是 GBK）。请在 Excel 中“另存为 CSV UTF-8（逗号分隔）”后再试",
-            )
-            .into());
-        }
-    };
-    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let text = crate::textdir::read_text(path, shown)?;
+    if let Some(line) = unclosed_quote(&text) {
+        return Err(InputError::at(
+            SourceRef::line(shown, line),
+            "本行有一个没有闭合的双引号：其后的各行都会被读进这一格。请删去多余的引号，或补上闭合的引号",
+        )
+        .into());
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .from_reader(text.as_bytes());
     let headers: Vec<String> = reader
         .headers()
-        .map_err(|e| InputError::at(SourceRef::line(shown, 1), format!("CSV 表头无法读取：{e}")))?
+        .map_err(|_| {
+            InputError::at(
+                SourceRef::line(shown, 1),
+                "CSV 表头无法读取：第一行应为列名，以逗号分隔",
+            )
+        })?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -174,6 +176,13 @@ fn read_rows(path: &Path, shown: &str) -> Result<CsvRows, InputErrors> {
                     ));
                     continue;
                 }
+                if r.iter().any(|c| c.contains('\n')) {
+                    errors.push(InputError::at(
+                        SourceRef::line(shown, line),
+                        "这一格跨了多行（引号中含有换行）：科目、名称和金额都应写在一行内。请检查本行的双引号",
+                    ));
+                    continue;
+                }
                 let mut cells: Vec<String> = r.iter().map(|c| c.trim().to_string()).collect();
                 cells.resize(headers.len(), String::new());
                 if cells.iter().all(String::is_empty) {
@@ -187,7 +196,7 @@ fn read_rows(path: &Path, shown: &str) -> Result<CsvRows, InputErrors> {
                     e.position()
                         .map_or(0, |p| usize::try_from(p.line()).unwrap_or(0)),
                 ),
-                format!("CSV 格式错误：{e}"),
+                "CSV 格式错误：本行无法按逗号分隔的格式读取".to_string(),
             )),
         }
     }
@@ -196,6 +205,44 @@ fn read_rows(path: &Path, shown: &str) -> Result<CsvRows, InputErrors> {
     } else {
         Err(errors)
     }
+}
+
+/// The line of a double quote that opens a quoted field and is never closed
+/// (RFC 4180: a field starting with `"` ends at the next `"` not followed by
+/// another `"`).
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let mut line = 1;
+    let mut opened_at = 0;
+    let mut in_quotes = false;
+    let mut field_start = true;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                }
+                '"' => in_quotes = false,
+                '\n' => line += 1,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' if field_start => {
+                in_quotes = true;
+                opened_at = line;
+                field_start = false;
+            }
+            ',' => field_start = true,
+            '\n' => {
+                line += 1;
+                field_start = true;
+            }
+            _ => field_start = false,
+        }
+    }
+    in_quotes.then_some(opened_at)
 }
 
 fn find_col(headers: &[String], names: &[&str]) -> Option<usize> {
@@ -243,7 +290,7 @@ pub fn read_functional(
     for spec in FN_FILES {
         let path = dir.join(spec.name);
         let shown = format!("{shown_dir}/{}", spec.name);
-        if !path.exists() {
+        if !crate::guard::present(&path) {
             if spec.required {
                 errors.push(InputError::at(
                     SourceRef::file(&shown),
@@ -411,7 +458,7 @@ pub fn read_economic(
 ) {
     let path = dir.join(ECON_FILE);
     let shown = format!("{shown_dir}/{ECON_FILE}");
-    if !path.exists() {
+    if !crate::guard::present(&path) {
         return;
     }
     let (headers, rows) = match read_rows(&path, &shown) {

@@ -3,6 +3,7 @@
 //! `docs/INPUT.md`.
 
 use crate::error::{InputError, InputErrors, did_you_mean};
+use crate::guard;
 use crate::tables_csv::{ECON_FILE, FN_FILES, read_economic, read_functional};
 use crate::values::{Amount, AnyNum, Count};
 use juesuan_model::{
@@ -24,12 +25,12 @@ pub const NARRATIVE_FILE: &str = "narrative.toml";
 #[serde(deny_unknown_fields)]
 struct RawReport {
     profile: Spanned<String>,
-    department: String,
-    year: i32,
+    department: Spanned<String>,
+    year: Spanned<i64>,
     #[serde(default)]
-    title: Option<String>,
+    title: Option<Spanned<String>>,
     #[serde(default)]
-    department_code: Option<String>,
+    department_code: Option<Spanned<String>>,
     #[serde(default)]
     overview: RawOverview,
     #[serde(default)]
@@ -201,21 +202,10 @@ pub(crate) fn line_of(text: &str, offset: usize) -> usize {
         .map_or(1, |t| t.matches('\n').count() + 1)
 }
 
-fn read_text(path: &Path, shown: &str) -> Result<String, InputError> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        let why = if e.kind() == std::io::ErrorKind::NotFound {
-            "文件不存在".to_string()
-        } else {
-            format!("无法读取：{e}")
-        };
-        InputError::at(SourceRef::file(shown), why)
-    })?;
-    String::from_utf8(bytes).map_err(|_| {
-        InputError::at(
-            SourceRef::file(shown),
-            "文件不是 UTF-8 编码（可能是 GBK），请转存为 UTF-8",
-        )
-    })
+/// A text file of the directory, through the one guarded reader.
+pub(crate) fn read_text(path: &Path, shown: &str) -> Result<String, InputError> {
+    let bytes = guard::read_file(path, shown, guard::Kind::TextDir)?;
+    guard::decode_text(&bytes, shown)
 }
 
 pub(crate) fn parse_toml<T: for<'de> Deserialize<'de>>(
@@ -241,7 +231,8 @@ pub(crate) fn parse_toml<T: for<'de> Deserialize<'de>>(
 }
 
 /// Turns serde/toml's English messages into Chinese ones; our own (Chinese)
-/// messages pass through.
+/// messages pass through. An English message never reaches the user: one that is
+/// not recognised becomes a general Chinese description of TOML syntax.
 fn translate_toml_message(m: &str) -> String {
     if let Some(rest) = m.strip_prefix("unknown field `") {
         let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
@@ -255,13 +246,92 @@ fn translate_toml_message(m: &str) -> String {
     if let Some(rest) = m.strip_prefix("missing field `") {
         return format!("缺少字段 “{}”", rest.trim_end_matches('`'));
     }
-    if m.starts_with("invalid type") {
-        return format!("类型不对：{m}");
+    if m.starts_with("duplicate key") {
+        return "同一个键写了两次：每个键只能出现一次".to_string();
     }
-    if m.contains("expected") || m.contains("invalid") || m.contains("duplicate") {
-        return format!("TOML 格式错误：{m}");
+    if let Some(rest) = m.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return format!(
+            "类型不对：这里应为{}，实际写的是{}",
+            type_name(expected),
+            type_name(found)
+        );
     }
-    m.to_string()
+    if let Some(rest) = m.strip_prefix("invalid value: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        return format!(
+            "数值不可用：{}超出{}的范围",
+            type_name(found),
+            type_name(expected)
+        );
+    }
+    if m.starts_with("unknown variant") {
+        return "取值不在可用的选项中".to_string();
+    }
+    // Our own messages (from the value parsers) are Chinese already.
+    if m.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+        return m.to_string();
+    }
+    let syntax = [
+        ("duplicate", "同一个键或表写了两次"),
+        ("unclosed", "括号或引号没有闭合"),
+        ("missing value", "等号后缺少值"),
+        ("missing comma", "列表或内联表的元素之间缺少逗号"),
+        ("extra comma", "多了一个逗号"),
+        ("extra `=`", "多了一个等号"),
+        ("missing assignment", "缺少等号（应为 键 = 值）"),
+        (
+            "invalid string",
+            "文字的引号或转义字符不对（文字写在双引号内，\\ 写作 \\\\）",
+        ),
+        ("invalid integer", "不是有效的整数"),
+        (
+            "invalid float",
+            "不是有效的数（金额请写成带引号的文字，如 \"1,234.56\"）",
+        ),
+        ("invalid boolean", "应为 true 或 false"),
+        ("invalid date", "不是有效的日期"),
+        (
+            "invalid key",
+            "键名不对（键名只能含字母、数字、- 和 _，其他请加引号）",
+        ),
+        ("invalid table", "表名不对（表名写在 [ ] 内）"),
+        ("unexpected", "这里有多余的内容"),
+        ("expected", "格式不对"),
+    ];
+    let what = syntax
+        .iter()
+        .find(|(k, _)| m.contains(k))
+        .map_or("该行不符合 TOML 格式", |(_, v)| *v);
+    format!("TOML 格式错误：{what}（每行写作 键 = 值，文字加双引号，表名写在 [ ] 内）")
+}
+
+/// A serde type description (`i32`, `a string`, `integer \`5\``) in Chinese.
+fn type_name(t: &str) -> String {
+    let t = t.trim();
+    let quoted = t
+        .split('`')
+        .nth(1)
+        .map(|v| format!(" {v}"))
+        .unwrap_or_default();
+    let base = if t.starts_with("integer") || t.starts_with('i') || t.starts_with('u') {
+        "整数"
+    } else if t.contains("string") || t.starts_with("a str") || t.starts_with("char") {
+        "文字"
+    } else if t.contains("float") {
+        "小数"
+    } else if t.contains("bool") {
+        "true/false"
+    } else if t.contains("sequence") || t.contains("array") {
+        "列表"
+    } else if t.contains("map") || t.contains("table") || t.contains("struct") {
+        "表"
+    } else if t.contains("date") {
+        "日期"
+    } else {
+        "其他类型"
+    };
+    format!("{base}{quoted}")
 }
 
 struct Ctx<'a> {
@@ -279,9 +349,15 @@ impl Ctx<'_> {
 /// Reads the report in a text directory (or the `report.toml` given directly). All
 /// errors found are returned together.
 pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErrors> {
+    if !guard::present(path) {
+        return Err(
+            InputError::at(SourceRef::file(path.display().to_string()), "路径不存在").into(),
+        );
+    }
     let (dir, report_path) = if path.is_dir() {
         (path.to_path_buf(), path.join(REPORT_FILE))
     } else {
+        not_a_report_file(path)?;
         (
             path.parent().map(Path::to_path_buf).unwrap_or_default(),
             path.to_path_buf(),
@@ -293,13 +369,8 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
     } else {
         shown_dir
     };
-    if !path.exists() {
-        return Err(
-            InputError::at(SourceRef::file(path.display().to_string()), "路径不存在").into(),
-        );
-    }
     let shown = report_path.display().to_string();
-    if !report_path.exists() {
+    if !guard::present(&report_path) {
         return Err(InputError::at(
             SourceRef::file(&shown),
             format!("找不到 {REPORT_FILE}：输入目录须有 {REPORT_FILE}（部门、年度、模板与决算表数据），见 docs/INPUT.md"),
@@ -412,7 +483,7 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
     let projects = crate::projects::read_projects(&dir, &shown_dir, &mut errors);
 
     let narrative_path = dir.join(NARRATIVE_FILE);
-    let narrative = if narrative_path.exists() {
+    let narrative = if guard::present(&narrative_path) {
         let nshown = format!("{shown_dir}/{NARRATIVE_FILE}");
         match read_text(&narrative_path, &nshown).and_then(|t| {
             let raw: RawNarrative = parse_toml(&t, &nshown)?;
@@ -446,17 +517,45 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
             }
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    let year = match i32::try_from(*raw.year.get_ref()) {
+        Ok(y) => y,
+        Err(_) => {
+            errors.push(InputError::at(
+                ctx.src(&raw.year).with_field("year"),
+                format!("决算年度 {} 不是有效的年份", raw.year.get_ref()),
+            ));
+            // A placeholder the validator accepts: the error above is the one to say.
+            *crate::validate::YEARS.start()
+        }
+    };
+    let mut sources = BTreeMap::new();
+    sources.insert(
+        "department".to_string(),
+        ctx.src(&raw.department).with_field("department"),
+    );
+    sources.insert("year".to_string(), ctx.src(&raw.year).with_field("year"));
+    if let Some(t) = &raw.title {
+        sources.insert("title".to_string(), ctx.src(t).with_field("title"));
     }
+    if let Some(c) = &raw.department_code {
+        sources.insert(
+            "department_code".to_string(),
+            ctx.src(c).with_field("department_code"),
+        );
+    }
+    sources.insert(
+        "overview".to_string(),
+        SourceRef::file(&shown).with_field("overview"),
+    );
     let report = Report {
         meta: Meta {
-            department: raw.department,
-            year: raw.year,
+            department: raw.department.into_inner(),
+            year,
             profile: profile.id.clone(),
-            title: raw.title,
-            department_code: raw.department_code,
+            title: raw.title.map(Spanned::into_inner),
+            department_code: raw.department_code.map(Spanned::into_inner),
             source: SourceRef::file(&shown),
+            sources,
         },
         overview,
         facts,
@@ -464,7 +563,46 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
         projects,
         stated,
     };
+    // The checks every input format shares, reported with the reader's own errors.
+    if let Err(e) = crate::validate::validate(&report) {
+        errors.0.extend(e.0);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     Ok((report, profile))
+}
+
+/// A file given instead of a directory must be a `report.toml`: a CSV of the
+/// directory, a PDF or anything else is named for what it is.
+fn not_a_report_file(path: &Path) -> Result<(), InputErrors> {
+    let shown = path.display().to_string();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if ext == "toml" {
+        return Ok(());
+    }
+    let dir = path
+        .parent()
+        .map(|p| p.display().to_string())
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| ".".to_string());
+    if ext == "csv" {
+        return Err(InputError::at(
+            SourceRef::file(&shown),
+            format!("这是文本目录中的一个 CSV 文件，不是整份决算数据：请给出它所在的目录（{dir}，其中须有 {REPORT_FILE}）"),
+        )
+        .into());
+    }
+    // What the content is, when it is not text (PDF, zip, UTF-16 …).
+    read_text(path, &shown)?;
+    Err(InputError::at(
+        SourceRef::file(&shown),
+        format!("不是决算数据：输入应为文本目录（含 {REPORT_FILE}）、{REPORT_FILE} 文件或 .xlsx 填报工作簿"),
+    )
+    .into())
 }
 
 #[allow(clippy::too_many_arguments)]

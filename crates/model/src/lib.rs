@@ -38,7 +38,7 @@ mod table;
 pub use codes::{CodeError, EconomicCode, FnLevel, FunctionalCode};
 pub use finding::{FValue, Finding, Location, Severity, sort_findings};
 pub use keys::{Domain, EconGroup, ExpKind, Fund, Key, Measure, Num, NumKind, Scope};
-pub use money::{AmountUnit, MAX_ABS_FEN, Money, MoneyError};
+pub use money::{AmountUnit, MAX_ABS_FEN, MAX_TOTAL_FEN, Money, MoneyError};
 pub use percent::{Percent, percent_consistent};
 pub use perf::{
     Actual, BudgetLine, Dec, Indicator, Op, Parsed, Points, Project, ProjectStated, ProjectTexts,

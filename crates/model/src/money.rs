@@ -11,6 +11,16 @@ use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 /// cannot overflow `i64`.
 pub const MAX_ABS_FEN: i64 = 1_000_000_000_000_000;
 
+/// The largest total of the magnitudes of every amount one report may hold:
+/// 10¹⁷ fen (1,000 万亿元), checked where input enters (`juesuan_ingest::validate`,
+/// and the audit for what it reads back). Every figure the pipeline derives is a sum
+/// in which each input amount appears at most a few times, and every rule compares
+/// two such figures, so with this bound no sum or difference of amounts can come
+/// near `i64::MAX` (≈ 9.2 × 10¹⁸ fen): the saturating operators below are never
+/// reached by a report that passed the edge. A report beyond it is refused with a
+/// message, never summed into a wrong total.
+pub const MAX_TOTAL_FEN: i64 = 100_000_000_000_000_000;
+
 /// An exact amount of money in fen (分). Never a float.
 ///
 /// Serialized as a string in 元 with two decimals (`"44592816.01"`), so JSON
@@ -130,6 +140,14 @@ impl Money {
     /// An amount of whole 元.
     pub const fn from_yuan(yuan: i64) -> Money {
         Money(yuan.saturating_mul(100))
+    }
+
+    /// The sum, or `None` when it would leave `i64`.
+    pub const fn checked_add(self, rhs: Money) -> Option<Money> {
+        match self.0.checked_add(rhs.0) {
+            Some(v) => Some(Money(v)),
+            None => None,
+        }
     }
 
     /// The amount in fen.

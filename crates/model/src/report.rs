@@ -45,6 +45,10 @@ pub struct Meta {
     pub department_code: Option<String>,
     /// Where the metadata came from.
     pub source: SourceRef,
+    /// Where each metadata field was written (`department`, `year`, `title`,
+    /// `department_code`), for messages about it.
+    #[serde(skip)]
+    pub sources: BTreeMap<String, SourceRef>,
 }
 
 /// Kinds of unit (单位性质) in a department's report.

@@ -119,6 +119,19 @@ fn line_id(r: &juesuan_model::Row) -> Option<u32> {
     })
 }
 
+/// A text cell made safe for spreadsheet programs (OWASP, "CSV Injection"): a cell
+/// starting with `=`, `+`, `-`, `@`, tab or carriage return would be taken by Excel
+/// as a formula, so it gets a leading `'`. Only text columns go through this;
+/// amounts and counts are numbers and stay as they are. Shared by every CSV
+/// Juesuan writes (open data, the audit's batch summary).
+pub fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// The open-data files, as (path relative to the output directory, bytes):
 /// `data/table-01.csv` … and `data/datapackage.json`.
 pub fn render(report: &Report, tables: &TableSet) -> Result<Vec<(String, Vec<u8>)>, String> {
@@ -168,19 +181,25 @@ pub fn render(report: &Report, tables: &TableSet) -> Result<Vec<(String, Vec<u8>
                         }
                         None => ("0.00".to_string(), String::new()),
                     };
+                    let (department, table, panel) = (
+                        csv_text(&report.meta.department),
+                        csv_text(&t.number),
+                        csv_text(p.name.as_deref().unwrap_or("")),
+                    );
+                    let (label, column) = (csv_text(&r.label), csv_text(&col.label));
                     let record = [
-                        report.meta.department.as_str(),
+                        &*department,
                         year.as_str(),
-                        t.number.as_str(),
-                        p.name.as_deref().unwrap_or(""),
+                        &*table,
+                        &*panel,
                         &line_id(r).map(|l| l.to_string()).unwrap_or_default(),
                         kind(r.kind),
                         &fcode,
                         &fclass,
                         &ecode,
                         &eclass,
-                        r.label.as_str(),
-                        col.label.as_str(),
+                        &*label,
+                        &*column,
                         &col.number.map(|n| n.to_string()).unwrap_or_default(),
                         &c.key.as_ref().map(ToString::to_string).unwrap_or_default(),
                         &amount,

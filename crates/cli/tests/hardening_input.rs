@@ -1,0 +1,447 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "test code: a failed unwrap is a failed test"
+)]
+//! Issue 10, the input side of a text directory: every file is checked before it is
+//! read (regular file, size cap, encoding), the fields every format shares are
+//! validated once (years, names, counts, the total of all amounts), CSV quotes
+//! cannot swallow rows, and control characters never reach an output. Each test is
+//! named after the defect it pins; each fails on the code before the fix.
+
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn example() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/jincheng-amr-2022")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).unwrap();
+        }
+    }
+}
+
+/// A scratch copy of the example (as `in/`), changed by `edit`.
+fn scratch(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
+    let t = tempfile::tempdir().unwrap();
+    copy_dir(&example(), &t.path().join("in"));
+    edit(&t.path().join("in"));
+    t
+}
+
+fn replace(path: &Path, from: &str, to: &str) {
+    let s = std::fs::read_to_string(path).unwrap();
+    assert!(s.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, s.replacen(from, to, 1)).unwrap();
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary, killing it after 60 s: a hang is a failure, not a stuck test.
+fn juesuan(args: &[&str]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_juesuan"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        if start.elapsed() > Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("juesuan {args:?} hung for 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `check` and `build` refuse with exit 2, say every expected phrase, and build
+/// writes nothing.
+fn refused(t: &tempfile::TempDir, expect: &[&str]) {
+    let input = t.path().join("in");
+    let input = input.to_str().unwrap();
+    let check = juesuan(&["check", input]);
+    assert_eq!(
+        check.code, 2,
+        "check: stderr\n{}\nstdout\n{}",
+        check.stderr, check.stdout
+    );
+    for e in expect {
+        assert!(
+            check.stderr.contains(e),
+            "check stderr lacks {e:?}:\n{}",
+            check.stderr
+        );
+    }
+    assert!(!check.stderr.contains("panicked"), "{}", check.stderr);
+    let out = t.path().join("out");
+    let build = juesuan(&[
+        "build",
+        input,
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "html,json",
+    ]);
+    assert_eq!(build.code, 2, "build: {}", build.stderr);
+    assert!(!out.exists(), "build wrote {}", out.display());
+}
+
+#[test]
+fn text_dir_year_out_of_range_is_refused_as_in_the_workbook() {
+    for y in ["-1", "0", "1900", "99999", "99999999999"] {
+        let t = scratch(|d| {
+            replace(
+                &d.join("report.toml"),
+                "year = 2022",
+                &format!("year = {y}"),
+            )
+        });
+        refused(&t, &["report.toml", "年份"]);
+    }
+}
+
+#[test]
+fn text_dir_empty_department_is_refused() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("report.toml"),
+            "department = \"晋城市市场监督管理局\"",
+            "department = \"  \"",
+        )
+    });
+    refused(&t, &["report.toml", "部门名称不能为空"]);
+}
+
+#[test]
+fn text_dir_empty_project_name_is_refused() {
+    let t = scratch(|d| {
+        let p = d.join("projects/12-抽检费.toml");
+        replace(&p, "name = \"抽检费\"", "name = \"\"");
+        // The project is no longer the one 十（四） lists; that is a second error.
+    });
+    refused(&t, &["12-抽检费.toml", "项目名称不能为空"]);
+}
+
+#[test]
+fn text_dir_huge_vehicle_count_is_refused() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("report.toml"),
+            "emergency = 5 ",
+            "emergency = 9223372036854775807 ",
+        )
+    });
+    refused(&t, &["report.toml 第 150 行", "超出合理范围"]);
+}
+
+#[test]
+fn long_department_name_is_caught_at_check_with_its_line() {
+    let long = "晋".repeat(101);
+    let t = scratch(|d| {
+        replace(
+            &d.join("report.toml"),
+            "department = \"晋城市市场监督管理局\"",
+            &format!("department = \"{long}\""),
+        )
+    });
+    refused(&t, &["report.toml 第 10 行", "部门名称过长"]);
+}
+
+#[test]
+fn totals_beyond_exact_arithmetic_are_refused_not_saturated() {
+    // Every amount cell of income.csv, general-budget.csv and economic.csv at the
+    // per-amount limit (10 万亿元): each is accepted alone; together they exceed the
+    // total that exact fen sums are guaranteed for.
+    let t = scratch(|d| {
+        for f in ["income.csv", "general-budget.csv", "economic.csv"] {
+            let p = d.join(f);
+            let s = std::fs::read_to_string(&p).unwrap();
+            let mut out = String::new();
+            for (i, line) in s.lines().enumerate() {
+                if i == 0 {
+                    out.push_str(line);
+                } else {
+                    let cells: Vec<String> = line
+                        .split(',')
+                        .enumerate()
+                        .map(|(j, c)| {
+                            if j >= 2 {
+                                "10000000000000.00".to_string()
+                            } else {
+                                c.to_string()
+                            }
+                        })
+                        .collect();
+                    out.push_str(&cells.join(","));
+                }
+                out.push('\n');
+            }
+            std::fs::write(&p, out).unwrap();
+        }
+    });
+    refused(&t, &["超出可精确计算的范围"]);
+}
+
+#[test]
+fn unterminated_csv_quote_names_its_line() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("income.csv"),
+            "2013802,一般行政管理事务",
+            "2013802,\"一般行政管理事务",
+        )
+    });
+    refused(&t, &["income.csv 第 4 行", "没有闭合的双引号"]);
+}
+
+#[test]
+fn csv_cell_spanning_lines_is_refused() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("income.csv"),
+            "2013802,一般行政管理事务",
+            "2013802,\"一般行政\n管理事务\"",
+        )
+    });
+    refused(&t, &["income.csv 第 4 行", "跨了多行"]);
+}
+
+#[test]
+fn broken_symlink_optional_file_is_an_error_not_missing() {
+    for name in ["economic.csv", "nonfiscal.csv", "narrative.toml"] {
+        let t = scratch(|d| {
+            let _ = std::fs::remove_file(d.join(name));
+            symlink(d.join("nowhere.csv"), d.join(name)).unwrap();
+        });
+        refused(&t, &[name, "断开的链接"]);
+    }
+}
+
+#[test]
+fn looping_symlink_optional_file_is_an_error() {
+    let t = scratch(|d| {
+        std::fs::remove_file(d.join("economic.csv")).unwrap();
+        symlink(d.join("economic.csv"), d.join("economic.csv")).unwrap();
+    });
+    refused(&t, &["economic.csv", "循环"]);
+}
+
+fn mkfifo(path: &Path) {
+    let ok = Command::new("mkfifo").arg(path).status().unwrap().success();
+    assert!(ok, "mkfifo {}", path.display());
+}
+
+#[test]
+fn fifo_input_files_do_not_hang() {
+    for name in [
+        "report.toml",
+        "income.csv",
+        "narrative.toml",
+        "projects/01-市场监督管理经费.toml",
+    ] {
+        let t = scratch(|d| {
+            std::fs::remove_file(d.join(name)).unwrap();
+            mkfifo(&d.join(name));
+        });
+        refused(&t, &[name.rsplit('/').next().unwrap(), "命名管道"]);
+    }
+}
+
+#[test]
+fn device_file_as_csv_is_refused() {
+    let t = scratch(|d| {
+        std::fs::remove_file(d.join("economic.csv")).unwrap();
+        symlink("/dev/zero", d.join("economic.csv")).unwrap();
+    });
+    refused(&t, &["economic.csv", "设备文件"]);
+}
+
+#[test]
+fn huge_csv_is_refused_before_it_is_read() {
+    let t = scratch(|d| {
+        // A sparse 300 MB file: refused by its size, never read into memory.
+        let f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(d.join("economic.csv"))
+            .unwrap();
+        f.set_len(300_000_000).unwrap();
+    });
+    refused(&t, &["economic.csv", "文件过大"]);
+}
+
+#[test]
+fn check_of_a_pdf_file_names_it_as_pdf_not_gbk() {
+    let t = tempfile::tempdir().unwrap();
+    let p = t.path().join("report.pdf");
+    std::fs::write(&p, b"%PDF-1.7\n\xE2\xE3\xCF\xD3\n1 0 obj\n").unwrap();
+    let r = juesuan(&["check", p.to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("PDF") && r.stderr.contains("audit"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("GBK"), "{}", r.stderr);
+}
+
+#[test]
+fn check_of_income_csv_names_its_directory_not_a_toml_error() {
+    let r = juesuan(&["check", example().join("income.csv").to_str().unwrap()]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("CSV") && r.stderr.contains("report.toml"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stderr.contains("TOML 格式错误"), "{}", r.stderr);
+}
+
+#[test]
+fn utf16_report_toml_is_named_as_utf16() {
+    let t = scratch(|d| {
+        let p = d.join("report.toml");
+        let s = std::fs::read_to_string(&p).unwrap();
+        let mut b = vec![0xFF, 0xFE];
+        b.extend(s.encode_utf16().flat_map(u16::to_le_bytes));
+        std::fs::write(&p, b).unwrap();
+    });
+    refused(&t, &["report.toml", "UTF-16"]);
+}
+
+#[test]
+fn cr_only_line_endings_are_read_as_lines() {
+    let t = scratch(|d| {
+        for f in ["report.toml", "income.csv", "narrative.toml"] {
+            let p = d.join(f);
+            let s = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, s.replace('\n', "\r")).unwrap();
+        }
+    });
+    let r = juesuan(&["check", t.path().join("in").to_str().unwrap()]);
+    let plain = juesuan(&["check", example().to_str().unwrap()]);
+    assert_eq!(r.code, plain.code, "{}", r.stderr);
+    // The same findings: the summary line after the path, and every finding line
+    // with the directory's path removed.
+    let tail = |s: &str, dir: &str| s.replace(dir, "DIR");
+    assert_eq!(
+        tail(&r.stdout, t.path().join("in").to_str().unwrap()),
+        tail(&plain.stdout, example().to_str().unwrap())
+    );
+}
+
+#[test]
+fn toml_messages_are_chinese() {
+    for (from, to) in [
+        ("year = 2022", "year = \"二〇二二\""),
+        ("year = 2022", "year = 2022\nyear = 2023"),
+        ("year = 2022", "year == 2022"),
+        ("year = 2022", "year = [2022"),
+    ] {
+        let t = scratch(|d| replace(&d.join("report.toml"), from, to));
+        let r = juesuan(&["check", t.path().join("in").to_str().unwrap()]);
+        assert_eq!(r.code, 2, "{to}: {}", r.stderr);
+        let first = r.stderr.lines().next().unwrap_or_default();
+        for english in [
+            "expected",
+            "invalid",
+            "duplicate",
+            "i32",
+            "i64",
+            "key",
+            "found",
+        ] {
+            assert!(!first.contains(english), "{to}: English in {first:?}");
+        }
+    }
+}
+
+#[test]
+fn gbk_named_project_file_is_named_not_not_found() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = scratch(|d| {
+        // 抽检费.toml with its name in GBK bytes.
+        let name = std::ffi::OsStr::from_bytes(b"15-\xB3\xE9\xBC\xEC\xB7\xD1.toml");
+        std::fs::copy(
+            d.join("projects/12-抽检费.toml"),
+            d.join("projects").join(name),
+        )
+        .unwrap();
+    });
+    refused(&t, &["文件名不是 UTF-8"]);
+    let r = juesuan(&["check", t.path().join("in").to_str().unwrap()]);
+    assert!(!r.stderr.contains("No such file"), "{}", r.stderr);
+}
+
+#[test]
+fn control_characters_in_a_subject_name_are_refused_with_the_line() {
+    for c in ['\u{0}', '\u{1}', '\u{1b}', '\u{7f}'] {
+        let t = scratch(|d| {
+            replace(
+                &d.join("income.csv"),
+                "2013802,一般行政管理事务",
+                &format!("2013802,一般行政{c}管理事务"),
+            )
+        });
+        refused(&t, &["income.csv 第 4 行", "控制字符"]);
+    }
+}
+
+#[test]
+fn department_starting_with_a_formula_is_neutralised_in_open_data() {
+    let t = scratch(|d| {
+        replace(
+            &d.join("report.toml"),
+            "department = \"晋城市市场监督管理局\"",
+            "department = \"=HYPERLINK(\\\"http://x\\\")局\"",
+        )
+    });
+    let out = t.path().join("out");
+    let r = juesuan(&[
+        "build",
+        t.path().join("in").to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--force",
+    ]);
+    assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    let csv = std::fs::read_to_string(out.join("data/table-01.csv")).unwrap();
+    let mut rows = csv.lines().skip(1);
+    let first = rows.next().unwrap();
+    assert!(
+        first.starts_with("'=HYPERLINK") || first.starts_with("\"'=HYPERLINK"),
+        "{first}"
+    );
+    // Amounts stay numbers, negative ones included.
+    assert!(
+        csv.lines().skip(1).all(|l| !l.contains(",'-")),
+        "an amount was prefixed"
+    );
+}
