@@ -394,14 +394,16 @@ fn counts(s: &str) -> Vec<CountTok> {
         let unit = ["辆", "台（套）", "台", "批次", "人次"]
             .into_iter()
             .find(|u| rest.starts_with(u));
-        if let Some(unit) = unit {
-            let value = chars
-                .get(i..j)
-                .unwrap_or(&[])
-                .iter()
-                .collect::<String>()
-                .parse()
-                .unwrap_or(0);
+        // A count too large for any report is not a count to check (never read as 0).
+        let value = chars
+            .get(i..j)
+            .unwrap_or(&[])
+            .iter()
+            .collect::<String>()
+            .parse::<i64>()
+            .ok()
+            .filter(|v| *v <= juesuan_model::MAX_ABS_FEN);
+        if let (Some(unit), Some(value)) = (unit, value) {
             let mut k = i;
             let floor = i.saturating_sub(LABEL_CHARS);
             while k > floor && !chars.get(k - 1).is_some_and(|c| CLAUSE_BREAKS.contains(c)) {
@@ -643,6 +645,15 @@ fn finding(
     f
 }
 
+/// The most amounts and rates of one sentence whose claims are checked: a
+/// sentence of a report states a few; the bound keeps the checks that relate each
+/// number to the others of its sentence linear in the text.
+const MAX_SENTENCE_NUMBERS: usize = 200;
+
+/// The most amounts of a section remembered for later sentences to refer to (a
+/// section states a few dozen).
+const MAX_HISTORY: usize = 500;
+
 /// The most characters of a sentence a finding quotes.
 const QUOTE_CHARS: usize = 300;
 
@@ -713,6 +724,23 @@ pub fn check(
         };
         let src = crate::assemble::source(path, line, None, paged);
         let text = &s.text;
+        // A "sentence" of hundreds of numbers is a table or a list run together, not a
+        // claim: said, not checked (every check below then stays within a bound).
+        let numbers = s.amounts.len() + s.pcts.len();
+        if numbers > MAX_SENTENCE_NUMBERS {
+            out.push(finding(
+                "AU-UNREAD",
+                Severity::Info,
+                profile,
+                &s,
+                &src,
+                format!(
+                    "这一句印有 {numbers} 个金额和比率，超出可核对的 {MAX_SENTENCE_NUMBERS} 个，其中的说法未核对"
+                ),
+                "核对原文的断句（是否缺少句号）",
+            ));
+            continue;
+        }
         let chars: Vec<char> = text.chars().collect();
         if !s.huge.is_empty() {
             let shown: Vec<String> = s.huge.iter().take(5).map(|h| format!("“{h}”")).collect();
@@ -952,14 +980,10 @@ pub fn check(
         // Shares: `…X元，占比P` / `占本年支出合计的P`: the part is the amount before the
         // rate; the whole is the amount the rate names, else the section's first total.
         for p in &s.pcts {
-            let before: String = text.chars().take(p.at).collect();
-            let tail: String = before
-                .chars()
-                .rev()
-                .take(16)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
+            let tail: String = chars
+                .get(p.at.saturating_sub(16)..p.at.min(chars.len()))
+                .unwrap_or(&[])
+                .iter()
                 .collect();
             let Some(zhan) = tail.rfind('占') else {
                 continue;
@@ -1221,8 +1245,9 @@ pub fn check(
                     .iter()
                     .filter(|c| c.at > q && c.unit == total.unit)
                     .collect();
-                let sum: i64 = parts.iter().map(|c| c.value).sum();
-                if parts.len() >= 2 && sum != total.value {
+                // Exact in i128 however large the printed counts.
+                let sum: i128 = parts.iter().map(|c| i128::from(c.value)).sum();
+                if parts.len() >= 2 && sum != i128::from(total.value) {
                     out.push(
                         finding(
                             "AU-PARTS",
@@ -1292,10 +1317,12 @@ pub fn check(
                 itemised = Some(run);
             }
         }
+        let room = MAX_HISTORY.saturating_sub(history.len());
         history.extend(
             s.amounts
                 .iter()
                 .filter(|a| direction(&word_before(&chars, a.at)).is_none())
+                .take(room)
                 .cloned(),
         );
     }

@@ -404,10 +404,11 @@ fn utf16_order(bytes: &[u8]) -> Option<(bool, &[u8])> {
     }
     let pairs = bytes.len() / 2;
     // Most of a report's characters are ASCII (spaces, digits): at least one pair in
-    // eight has a NUL, and none on the other side.
-    if odd * 8 >= pairs && even == 0 {
+    // eight has a NUL on the ASCII side; the other side has a NUL only in the few
+    // characters U+xx00 (`一` is 4E00). Decoding then has the last word.
+    if odd * 8 >= pairs && even * 4 < odd {
         Some((true, bytes))
-    } else if even * 8 >= pairs && odd == 0 {
+    } else if even * 8 >= pairs && odd * 4 < even {
         Some((false, bytes))
     } else {
         None
@@ -498,6 +499,13 @@ pub fn from_text(path: &str, bytes: &[u8]) -> Result<Source, ReadError> {
                 decoded =
                     decode_utf16(body, le).ok_or_else(|| ReadError::BadUtf16(path.to_string()))?;
                 let t = decoded.strip_prefix('\u{feff}').unwrap_or(&decoded);
+                // Binary data can pass for UTF-16; text has no control characters
+                // but tab, line ends and form feeds.
+                if t.chars()
+                    .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\u{c}'))
+                {
+                    return Err(ReadError::NotPdf(path.to_string()));
+                }
                 if t.trim().is_empty() {
                     return Err(ReadError::Empty(path.to_string()));
                 }
