@@ -6,6 +6,21 @@
 //!
 //! Pipeline position: source → **audit** (structure → read → assemble → rules,
 //! claims) → findings.
+//!
+//! Bounds (issue 10): every input passes one guard ([`source::open_checked`]: a
+//! regular file, text ≤ 20 MB, PDF ≤ 200 MB, `JUESUAN_MAX_AUDIT_MB` overrides;
+//! `pdfinfo`/`pdftotext` killed after 60 s, `JUESUAN_PDFTOTEXT_TIMEOUT`
+//! overrides), and every stage is linear in memory in the text it reads (n lines /
+//! characters; the profile's tables, rows and columns are constants):
+//!
+//! | stage | time | memory |
+//! |---|---|---|
+//! | [`source`] decode, line ends, split | O(n) | O(n) |
+//! | [`structure`] captions, sections | O(n × tables of the profile) | O(n) |
+//! | [`tokens`] / [`read`] rows and numbers | O(n log n) | O(n) |
+//! | [`assemble`] placements and solver | O(rows × ≤ 5,001 placements × relation size), ≤ 10⁶ entries in all | O(n) |
+//! | [`claims`] sentences and claims | O(n) per sentence of ≤ 200 numbers | O(n) |
+//! | [`checks`] shape, unread, leftovers | O(n) | O(n); one finding per unread line |
 
 pub mod assemble;
 pub mod checks;
