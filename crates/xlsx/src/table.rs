@@ -333,14 +333,22 @@ pub(crate) fn merged_text(
 
 /// Columns of the 部门/年度/单位 line: the org line from the left and the unit
 /// line from the right take a third of the columns each, more when their text
-/// needs it, leaving at least one column in the middle for the year.
+/// needs it, leaving at least one column in the middle for the year. For
+/// `width ≥ 3` the result always has `left ≥ 1`, `right ≥ 1` and
+/// `left + right < width`, however long the texts are (a long department name
+/// wraps in its cells; it never pushes the line past the table).
 fn meta_split(widths: &[u32], width: u32, org: &str, unit: &str) -> (u32, u32) {
+    if width < 3 {
+        return (1, 1);
+    }
     let side = (width / 3).max(1);
     let mut left = side;
     while left + 2 < width && span_width(widths, 0, left) < text_units(org) + 2 {
         left += 1;
     }
-    let mut right = side;
+    // The org line may have taken the unit line's third: keep one column for
+    // the year and one for the unit.
+    let mut right = side.min(width - left - 1);
     while left + right + 1 < width
         && span_width(widths, width - right, right) < text_units(unit) + 2
     {
@@ -591,6 +599,23 @@ mod tests {
             ),
             (1, 1)
         );
+    }
+
+    /// Issue 10 (8): with a department name too long for two thirds of a table
+    /// of nine or more columns, the unit line's third was still subtracted:
+    /// `width − left − right` wrapped around and the year line became a merged
+    /// range billions of columns wide (“超出 Excel 的行列上限”).
+    #[test]
+    fn long_department_name_keeps_the_meta_line_inside_the_table() {
+        let org = format!("部门名称：{}", "很".repeat(200));
+        for width in 3..=30_u32 {
+            let widths = vec![12; usize::try_from(width).unwrap()];
+            let (left, right) = meta_split(&widths, width, &org, "金额单位：元");
+            assert!(
+                left >= 1 && right >= 1 && left + right < width,
+                "{width}: {left} {right}"
+            );
+        }
     }
 
     #[test]

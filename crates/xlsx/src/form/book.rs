@@ -9,6 +9,7 @@
 //! nothing), never into a dense grid.
 
 use super::cell::{Cell, Value};
+use super::scan::{self, Problem};
 use calamine::{DataRef, Reader, SheetType, Xlsx, XlsxError};
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read};
@@ -237,9 +238,50 @@ fn value(v: DataRef<'_>) -> Value {
     }
 }
 
-/// Opens a workbook from its bytes. `Err` is the one reason it cannot be read
-/// at all (the caller adds the file name).
-pub(crate) fn open(bytes: &[u8]) -> Result<Book, String> {
+/// A problem with the whole file (no sheet, no cell).
+fn whole(message: String) -> Vec<Problem> {
+    vec![Problem {
+        sheet: None,
+        cell: None,
+        message,
+    }]
+}
+
+/// Opens a workbook from its bytes. `Err` is why it cannot be read at all:
+/// one reason for the file, or the damaged cells the pre-scan found, each
+/// naming its sheet and cell (the caller adds the file name).
+pub(crate) fn open(bytes: &[u8]) -> Result<Book, Vec<Problem>> {
+    let scanned = check(bytes).map_err(whole)?;
+    let scanned = scanned?;
+    let mut book = read(bytes).map_err(whole)?;
+    // The values calamine misreads (CDATA, entities in `<v>`), as written.
+    for sheet in &mut book.sheets {
+        let Some(fixes) = scanned.fixes.get(&sheet.name) else {
+            continue;
+        };
+        for (pos, value, formula) in fixes {
+            match sheet.cells.get_mut(pos) {
+                // A date is a number styled as one: calamine knew the style.
+                Some(c) if c.value == Value::Date => {}
+                Some(c) => c.value = value.clone(),
+                None if *value != Value::Empty || *formula => {
+                    sheet.cells.insert(
+                        *pos,
+                        Cell {
+                            value: value.clone(),
+                            formula: *formula,
+                        },
+                    );
+                }
+                None => {}
+            }
+        }
+    }
+    Ok(book)
+}
+
+/// The checks before anything is parsed, then the pre-scan of the XML.
+fn check(bytes: &[u8]) -> Result<Result<scan::Scan, Vec<Problem>>, String> {
     if bytes.is_empty() {
         return Err("文件为空（0 字节）：不是 Excel 工作簿".to_string());
     }
@@ -251,6 +293,11 @@ pub(crate) fn open(bytes: &[u8]) -> Result<Book, String> {
         return Err(not_a_zip(bytes));
     }
     check_container(bytes)?;
+    Ok(scan::scan(bytes))
+}
+
+/// The cells, through calamine.
+fn read(bytes: &[u8]) -> Result<Book, String> {
     // calamine can panic on crafted XML (found by fuzzing: an arithmetic overflow in
     // its cell-reference parser; fuzz/). A workbook that makes it panic is a
     // damaged workbook: say so, never crash. The default hook is silenced for the
@@ -330,26 +377,19 @@ mod tests {
     #![allow(clippy::unwrap_used, reason = "tests")]
     use super::*;
 
+    /// The one message of a file that cannot be opened.
+    fn err(bytes: &[u8]) -> String {
+        open(bytes).unwrap_err().remove(0).message
+    }
+
     #[test]
     fn files_that_are_not_workbooks_say_what_they_are() {
-        assert!(open(b"").unwrap_err().contains("文件为空"));
-        assert!(open(b"a,b,c\n1,2,3\n").unwrap_err().contains("CSV"));
-        assert!(
-            open(b"<html><table></table></html>")
-                .unwrap_err()
-                .contains("网页")
-        );
-        assert!(
-            open(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0])
-                .unwrap_err()
-                .contains(".xls")
-        );
-        assert!(open(b"PK\x03\x04garbage").unwrap_err().contains("已损坏"));
-        assert!(
-            open(&[0_u8, 1, 2, 3, 255, 254])
-                .unwrap_err()
-                .contains("无法识别")
-        );
+        assert!(err(b"").contains("文件为空"));
+        assert!(err(b"a,b,c\n1,2,3\n").contains("CSV"));
+        assert!(err(b"<html><table></table></html>").contains("网页"));
+        assert!(err(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0]).contains(".xls"));
+        assert!(err(b"PK\x03\x04garbage").contains("已损坏"));
+        assert!(err(&[0_u8, 1, 2, 3, 255, 254]).contains("无法识别"));
     }
 
     #[test]

@@ -49,15 +49,6 @@ pub(crate) enum Unit {
 }
 
 impl Unit {
-    /// Fen in one unit.
-    fn fen(self) -> i128 {
-        match self {
-            Unit::Yuan => 100,
-            Unit::Wan => 1_000_000,
-            Unit::Yi => 10_000_000_000,
-        }
-    }
-
     /// `元`, `万元`, `亿元`.
     pub fn label(self) -> &'static str {
         match self {
@@ -67,8 +58,9 @@ impl Unit {
         }
     }
 
-    /// Decimals of this unit that are still whole fen.
-    fn max_decimals(self) -> u32 {
+    /// Decimals of this unit that are still whole fen: one unit is
+    /// `10^max_decimals` fen (元: 2, 万元: 6, 亿元: 10).
+    fn max_decimals(self) -> i32 {
         match self {
             Unit::Yuan => 2,
             Unit::Wan => 6,
@@ -88,43 +80,98 @@ impl Unit {
 }
 
 /// An exact decimal: `digits × 10^-decimals`, with its sign in `digits`.
+/// `decimals` is negative for a number with more trailing zeros than `digits`
+/// holds (a double such as `1e308` is `digits = 1, decimals = -308`), so every
+/// finite double and every typed decimal has one, without overflow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Decimal {
     /// All digits as an integer.
     pub digits: i128,
-    /// Digits after the point.
-    pub decimals: u32,
+    /// Digits after the point (negative: zeros before it).
+    pub decimals: i32,
 }
 
+/// Longest plain text [`Decimal::text`] writes; longer numbers are written as
+/// Excel shows them (`1E-128`), which also bounds the text's size.
+const MAX_PLAIN: usize = 40;
+
 impl Decimal {
+    /// Zero.
+    const ZERO: Decimal = Decimal {
+        digits: 0,
+        decimals: 0,
+    };
+
     /// As text, without exponent and without trailing zeros after the point:
-    /// `1234.5`, `60`, `-0.25`.
+    /// `1234.5`, `60`, `-0.25`; a number that would need more than 40
+    /// characters so is written as Excel shows it: `1E-128`, `-1.5E+308`.
+    /// Total: works on the digits' text, never on powers of ten.
     pub fn text(self) -> String {
-        let neg = self.digits < 0;
-        let v = self.digits.unsigned_abs();
-        let p = 10_u128.pow(self.decimals);
-        let int = v / p;
-        let frac = v % p;
-        let mut s = if self.decimals == 0 {
-            int.to_string()
+        let mag = self.digits.unsigned_abs().to_string();
+        let sign = if self.digits < 0 { "-" } else { "" };
+        if self.digits == 0 {
+            return "0".to_string();
+        }
+        // Digits before the point, and zeros after them or before the digits.
+        let n = i64::try_from(mag.len()).unwrap_or(i64::MAX);
+        let point = n - i64::from(self.decimals);
+        let plain_len = if self.decimals <= 0 {
+            point
         } else {
-            let f = format!("{frac:0w$}", w = self.decimals as usize);
-            let f = f.trim_end_matches('0');
-            if f.is_empty() {
-                int.to_string()
+            n.max(i64::from(self.decimals) + 1) + 1
+        };
+        if plain_len > i64::try_from(MAX_PLAIN).unwrap_or(i64::MAX) {
+            // d.ddd × 10^(point − 1)
+            let mut chars = mag.chars();
+            let first = chars.next().unwrap_or('0');
+            let rest: String = chars.collect();
+            let rest = rest.trim_end_matches('0');
+            let exp = point - 1;
+            let mantissa = if rest.is_empty() {
+                first.to_string()
             } else {
-                format!("{int}.{f}")
+                format!("{first}.{rest}")
+            };
+            let esign = if exp < 0 { '-' } else { '+' };
+            return format!("{sign}{mantissa}E{esign}{:02}", exp.unsigned_abs());
+        }
+        let body = if self.decimals <= 0 {
+            let zeros = usize::try_from(self.decimals.unsigned_abs()).unwrap_or(0);
+            format!("{mag}{}", "0".repeat(zeros))
+        } else {
+            let dec = usize::try_from(self.decimals).unwrap_or(0);
+            let padded = if mag.len() <= dec {
+                format!("{}{mag}", "0".repeat(dec + 1 - mag.len()))
+            } else {
+                mag
+            };
+            let int_len = padded.len() - dec;
+            let int: String = padded.chars().take(int_len).collect();
+            let frac: String = padded.chars().skip(int_len).collect();
+            let frac = frac.trim_end_matches('0');
+            if frac.is_empty() {
+                int
+            } else {
+                format!("{int}.{frac}")
             }
         };
-        if neg && v != 0 {
-            s.insert(0, '-');
+        format!("{sign}{body}")
+    }
+
+    /// The value as an integer, when it is one and fits in an i128.
+    fn integer(self) -> Option<i128> {
+        if self.decimals > 0 {
+            return None;
         }
-        s
+        let scale = 10_i128.checked_pow(self.decimals.unsigned_abs())?;
+        self.digits.checked_mul(scale)
     }
 }
 
 /// The number Excel shows for a double: 15 significant digits, read exactly.
-/// `None` for infinities and NaN (which a cell cannot hold anyway).
+/// `None` for infinities and NaN (which a cell cannot hold anyway). Total for
+/// every finite double (subnormals, `-0.0`, `±f64::MAX`): the decimal keeps
+/// its exponent instead of multiplying it out.
 ///
 /// This is the importer's float edge (see the module documentation).
 pub(crate) fn decimal_of_f64(v: f64) -> Option<Decimal> {
@@ -137,32 +184,21 @@ pub(crate) fn decimal_of_f64(v: f64) -> Option<Decimal> {
     let exp: i32 = exp.parse().ok()?;
     let neg = mantissa.starts_with('-');
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    // At most 15 digits: far inside an i128.
     let mut d: i128 = digits.parse().ok()?;
-    // value = d × 10^(exp − 14)
-    let mut e = exp - 14;
-    while d != 0 && d % 10 == 0 {
-        d /= 10;
-        e += 1;
-    }
     if d == 0 {
-        return Some(Decimal {
-            digits: 0,
-            decimals: 0,
-        });
+        return Some(Decimal::ZERO);
     }
-    let d = if neg { -d } else { d };
-    if e >= 0 {
-        let scale = 10_i128.checked_pow(u32::try_from(e).ok()?)?;
-        Some(Decimal {
-            digits: d.checked_mul(scale)?,
-            decimals: 0,
-        })
-    } else {
-        Some(Decimal {
-            digits: d,
-            decimals: e.unsigned_abs(),
-        })
+    // value = d × 10^(exp − 14)
+    let mut e = exp.checked_sub(14)?;
+    while d % 10 == 0 {
+        d /= 10;
+        e = e.checked_add(1)?;
     }
+    Some(Decimal {
+        digits: if neg { -d } else { d },
+        decimals: e.checked_neg()?,
+    })
 }
 
 /// Maps full-width digits and punctuation (a Chinese IME's) to ASCII.
@@ -241,13 +277,17 @@ pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, String> {
     };
     Ok(Decimal {
         digits: if neg { -v } else { v },
-        decimals: u32::try_from(frac.len()).unwrap_or(u32::MAX),
+        decimals: i32::try_from(frac.len()).unwrap_or(i32::MAX),
     })
 }
 
 /// A decimal in `unit` as fen: exact, or an error when it has more decimals than
-/// fen allow (元: 2, 万元: 6) or is out of range.
+/// fen allow (元: 2, 万元: 6, 亿元: 10) or is out of range. No division: the fen
+/// are the digits times a power of ten, with checked arithmetic.
 fn fen_of(d: Decimal, unit: Unit, shown: &str) -> Result<Money, String> {
+    if d.digits == 0 {
+        return Ok(Money::ZERO);
+    }
     if d.decimals > unit.max_decimals() {
         return Err(if unit == Unit::Yuan {
             format!("金额 “{shown}” 超过两位小数：金额精确到分，最多两位小数")
@@ -260,16 +300,21 @@ fn fen_of(d: Decimal, unit: Unit, shown: &str) -> Result<Money, String> {
             )
         });
     }
-    let scale = 10_i128.pow(d.decimals);
-    let fen = d
-        .digits
-        .checked_mul(unit.fen())
-        .map(|v| v / scale)
-        .filter(|v| v.abs() <= i128::from(MAX_ABS_FEN))
-        .ok_or_else(|| format!("金额 “{shown}” 超出可处理范围（10 万亿元）"))?;
+    // fen = digits × 10^(max_decimals − decimals), the exponent ≥ 0 here.
+    let too_big = || format!("金额 “{shown}” 超出可处理范围（10 万亿元）");
+    let exp = unit
+        .max_decimals()
+        .checked_sub(d.decimals)
+        .and_then(|e| u32::try_from(e).ok())
+        .ok_or_else(too_big)?;
+    let fen = 10_i128
+        .checked_pow(exp)
+        .and_then(|scale| d.digits.checked_mul(scale))
+        .filter(|v| v.unsigned_abs() <= u128::from(MAX_ABS_FEN.unsigned_abs()))
+        .ok_or_else(too_big)?;
     i64::try_from(fen)
         .map(Money::from_fen)
-        .map_err(|_| format!("金额 “{shown}” 超出可处理范围（10 万亿元）"))
+        .map_err(|_| too_big())
 }
 
 /// Marks that mean "nothing here" in an amount cell: dashes as forms print them.
@@ -341,9 +386,10 @@ pub(crate) fn count(cell: &Cell) -> Result<Option<i64>, String> {
     if d.digits < 0 {
         return Err(format!("数量不能为负数（{}）", d.text()));
     }
-    i64::try_from(d.digits)
+    d.integer()
+        .and_then(|v| i64::try_from(v).ok())
         .map(Some)
-        .map_err(|_| "数量过大".to_string())
+        .ok_or_else(|| format!("数量 {} 过大，超出可处理范围", d.text()))
 }
 
 /// A weight or score: `None` when empty; at most two decimals, not negative.
@@ -535,6 +581,148 @@ mod tests {
         assert_eq!(text(&num(60.0)), Ok(Some("60".into())));
         assert_eq!(text(&num(98.5)), Ok(Some("98.5".into())));
         assert_eq!(text(&txt("  a b ")), Ok(Some("a b".into())));
+    }
+
+    /// Issue 10 (2): a number between 0 and ±1e-127 divided by a power of ten
+    /// that had overflowed to zero. Every numeric conversion is now total.
+    #[test]
+    fn tiny_number_in_workbook_is_an_error_not_a_panic() {
+        for v in [1e-128, -1e-128, 1e-200, f64::MIN_POSITIVE, 5e-324, -5e-324] {
+            let e = money(&num(v), Unit::Yuan).unwrap_err();
+            assert!(e.contains("超过两位小数"), "{v}: {e}");
+            assert!(money(&num(v), Unit::Yi).unwrap_err().contains("不是整分"));
+            assert!(count(&num(v)).unwrap_err().contains("整数"));
+            assert!(points(&num(v)).unwrap_err().contains("不是分值"));
+        }
+        assert_eq!(decimal_of_f64(1e-128).unwrap().text(), "1E-128");
+        assert_eq!(decimal_of_f64(-2.5e-300).unwrap().text(), "-2.5E-300");
+        assert_eq!(text(&num(1e-128)), Ok(Some("1E-128".into())));
+    }
+
+    #[test]
+    fn huge_and_odd_doubles_are_errors_not_panics() {
+        for v in [1e308, -1e308, f64::MAX, f64::MIN, 1e39, 1e20] {
+            assert!(
+                money(&num(v), Unit::Yuan).unwrap_err().contains("超出"),
+                "{v}"
+            );
+            assert!(
+                money(&num(v), Unit::Yi).unwrap_err().contains("超出"),
+                "{v}"
+            );
+        }
+        assert_eq!(decimal_of_f64(1e308).unwrap().text(), "1E+308");
+        assert_eq!(
+            text(&num(f64::MAX)),
+            Ok(Some("1.79769313486232E+308".into()))
+        );
+        assert!(count(&num(1e308)).unwrap_err().contains("过大"));
+        assert!(count(&num(-1e308)).unwrap_err().contains("负数"));
+        assert!(count(&num(f64::INFINITY)).is_err());
+        assert!(money(&num(f64::NEG_INFINITY), Unit::Yuan).is_err());
+        assert_eq!(money(&num(-0.0), Unit::Yuan), Ok(Some(Money::ZERO)));
+        assert_eq!(count(&num(-0.0)), Ok(Some(0)));
+        assert_eq!(text(&num(-0.0)), Ok(Some("0".into())));
+        assert_eq!(
+            decimal_of_f64(1e20).unwrap().text(),
+            "100000000000000000000"
+        );
+    }
+
+    /// Counts beyond i64 or below zero are errors, exactly at the edge.
+    #[test]
+    fn counts_beyond_i64_or_negative_are_errors() {
+        assert_eq!(count(&txt("9223372036854775807")), Ok(Some(i64::MAX)));
+        assert!(
+            count(&txt("9223372036854775808"))
+                .unwrap_err()
+                .contains("过大")
+        );
+        assert!(
+            count(&txt("99999999999999999999999999999"))
+                .unwrap_err()
+                .contains("过大")
+        );
+        assert!(count(&txt("-1")).unwrap_err().contains("负数"));
+        assert!(count(&num(-3.0)).unwrap_err().contains("负数"));
+        // A double can only be as exact as Excel shows it: 15 digits.
+        assert_eq!(count(&num(9.0e18)), Ok(Some(9_000_000_000_000_000_000)));
+        assert!(count(&num(9.3e18)).unwrap_err().contains("过大"));
+    }
+
+    #[test]
+    fn decimal_text_is_total_and_plain_when_short() {
+        let d = |digits, decimals| Decimal { digits, decimals }.text();
+        assert_eq!(d(12345, 2), "123.45");
+        assert_eq!(d(5, 3), "0.005");
+        assert_eq!(d(-5, 1), "-0.5");
+        assert_eq!(d(120, 1), "12");
+        assert_eq!(d(7, -3), "7000");
+        assert_eq!(d(0, 500), "0");
+        assert_eq!(d(1, i32::MAX), "1E-2147483647");
+        assert_eq!(d(-1, i32::MIN), "-1E+2147483648");
+        assert_eq!(d(i128::MIN, 0), "-170141183460469231731687303715884105728");
+        assert_eq!(
+            d(i128::MIN, -2),
+            "-1.70141183460469231731687303715884105728E+40"
+        );
+        assert_eq!(d(1, 39), "1E-39");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+
+        /// Any bit pattern: never a panic, and whatever is accepted is exact.
+        #[test]
+        fn every_double_converts_without_panic(bits in proptest::prelude::any::<u64>()) {
+            let v = f64::from_bits(bits);
+            let d = decimal_of_f64(v);
+            proptest::prop_assert_eq!(d.is_none(), !v.is_finite());
+            if let Some(d) = d {
+                let t = d.text();
+                proptest::prop_assert!(t.len() <= 60, "{}", t);
+            }
+            for unit in [Unit::Yuan, Unit::Wan, Unit::Yi] {
+                let _ = money(&num(v), unit);
+            }
+            let _ = count(&num(v));
+            let _ = points(&num(v));
+            let _ = text(&num(v));
+            let _ = code(&num(v));
+        }
+
+        /// A whole number of fen, as the double Excel stores for it, reads back
+        /// as exactly that many fen, in 元 and in 万元.
+        #[test]
+        fn whole_fen_round_trip(fen in -MAX_ABS_FEN..=MAX_ABS_FEN) {
+            let m = Money::from_fen(fen);
+            let yuan: f64 = m.display(juesuan_model::AmountUnit::Yuan, false).parse().unwrap();
+            proptest::prop_assert_eq!(money(&num(yuan), Unit::Yuan), Ok(Some(m)));
+            // The same amount typed in 万元 (six decimals).
+            let neg = if fen < 0 { "-" } else { "" };
+            let a = fen.unsigned_abs();
+            let wan: f64 = format!("{neg}{}.{:06}", a / 1_000_000, a % 1_000_000).parse().unwrap();
+            proptest::prop_assert_eq!(money(&num(wan), Unit::Wan), Ok(Some(m)));
+            proptest::prop_assert_eq!(money(&txt(&m.display(juesuan_model::AmountUnit::Yuan, false)), Unit::Yuan), Ok(Some(m)));
+        }
+
+        /// Whole counts up to 15 digits read back exactly.
+        #[test]
+        fn whole_counts_round_trip(n in 0_i64..1_000_000_000_000_000) {
+            let v: f64 = n.to_string().parse().unwrap();
+            proptest::prop_assert_eq!(count(&num(v)), Ok(Some(n)));
+            proptest::prop_assert_eq!(count(&txt(&n.to_string())), Ok(Some(n)));
+        }
+
+        /// Text cells of any characters never panic any conversion.
+        #[test]
+        fn any_text_converts_without_panic(s in "\\PC{0,40}") {
+            for unit in [Unit::Yuan, Unit::Wan, Unit::Yi] {
+                let _ = money(&txt(&s), unit);
+            }
+            let _ = count(&txt(&s));
+            let _ = points(&txt(&s));
+        }
     }
 
     #[test]

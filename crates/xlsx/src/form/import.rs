@@ -37,22 +37,14 @@ use std::path::Path;
 /// Reads a workbook form from a file. All errors found are returned together.
 pub fn read_workbook(path: &Path) -> Result<(Report, &'static Profile), InputErrors> {
     let shown = path.display().to_string();
-    let whole = |m: String| -> InputErrors { InputError::at(SourceRef::file(&shown), m).into() };
-    let meta = std::fs::metadata(path).map_err(|e| {
-        whole(if e.kind() == std::io::ErrorKind::NotFound {
-            "路径不存在".to_string()
-        } else {
-            format!("无法读取：{e}")
-        })
-    })?;
-    if meta.is_dir() {
-        return Err(whole("这是目录，不是 Excel 工作簿".to_string()));
-    }
-    if meta.len() > book::MAX_FILE_BYTES {
-        // Refused before it is read into memory.
-        return Err(whole(book::too_large(meta.len())));
-    }
-    let bytes = std::fs::read(path).map_err(|e| whole(format!("无法读取：{e}")))?;
+    // Regular file only (a FIFO or device named .xlsx is refused, never read), and
+    // refused by its size before it is read into memory.
+    let bytes = juesuan_ingest::guard::read_file_with(
+        path,
+        &shown,
+        book::MAX_FILE_BYTES,
+        &book::too_large,
+    )?;
     read_workbook_bytes(&bytes, &shown)
 }
 
@@ -61,7 +53,22 @@ pub fn read_workbook_bytes(
     bytes: &[u8],
     shown: &str,
 ) -> Result<(Report, &'static Profile), InputErrors> {
-    let book = book::open(bytes).map_err(|m| InputError::at(SourceRef::file(shown), m))?;
+    let book = book::open(bytes).map_err(|problems| {
+        let mut errors = InputErrors::default();
+        for p in problems {
+            let src = match (p.sheet, p.cell) {
+                (Some(sheet), Some(cell)) => SourceRef::cell(shown, sheet, cell),
+                (Some(sheet), None) => SourceRef {
+                    file: shown.to_string(),
+                    sheet: Some(sheet),
+                    ..SourceRef::default()
+                },
+                (None, _) => SourceRef::file(shown),
+            };
+            errors.push(InputError::at(src, p.message));
+        }
+        errors
+    })?;
     let mut imp = Importer {
         shown,
         typed: BTreeSet::new(),
@@ -76,6 +83,11 @@ pub fn read_workbook_bytes(
     };
     imp.expected = layout::expected_sheets(profile);
     let report = imp.rest(meta, overview, profile);
+    // The checks every input format shares (years, names, counts, totals),
+    // reported with the importer's own errors.
+    if let Err(e) = juesuan_ingest::validate(&report) {
+        imp.errors.0.extend(e.0);
+    }
     if imp.errors.is_empty() {
         Ok((report, profile))
     } else {
@@ -177,8 +189,20 @@ impl<'a> Importer<'a> {
         }
     }
 
+    /// A text cell; NUL and other control characters are refused at the cell (they
+    /// would pass invisibly into every output).
     fn text(&mut self, sheet: &Sheet, row: u32, col: u32) -> Option<String> {
-        self.parse(sheet, row, col, cell::text)
+        let t = self.parse(sheet, row, col, cell::text)?;
+        if let Some(c) = juesuan_ingest::guard::control_in(&t) {
+            self.cell_err(
+                sheet,
+                row,
+                col,
+                format!("含有不可见的控制字符 U+{:04X}：请删除后再试", u32::from(c)),
+            );
+            return None;
+        }
+        Some(t)
     }
 
     /// The unit amounts on `sheet` are stated in: its `金额单位：…` line, 元 when
@@ -268,6 +292,7 @@ impl<'a> Importer<'a> {
         let mut year = None;
         let mut profile_id: Option<(String, u32)> = None;
         let mut title = None;
+        let mut sources = BTreeMap::new();
         let mut overview = Overview::default();
         let rows: BTreeSet<u32> = sheet.cells.keys().map(|(r, _)| *r).collect();
         for r in rows {
@@ -300,6 +325,14 @@ impl<'a> Importer<'a> {
             .into_iter()
             .find(|k| norm(k) == a);
             if let Some(k) = key {
+                let field = match k {
+                    INFO_DEPARTMENT => "department",
+                    INFO_CODE => "department_code",
+                    INFO_YEAR => "year",
+                    INFO_PROFILE => "profile",
+                    _ => "title",
+                };
+                sources.insert(field.to_string(), self.at(sheet, r, 1));
                 match k {
                     INFO_YEAR => {
                         year = self.parse(sheet, r, 1, cell::count).map(|y| (y, r));
@@ -408,6 +441,7 @@ impl<'a> Importer<'a> {
                 title,
                 department_code: code,
                 source: SourceRef::file(self.shown),
+                sources,
             },
             overview,
             profile,
@@ -430,7 +464,9 @@ impl<'a> Importer<'a> {
                 } => {
                     self.economic(&def.number, columns, groups, profile);
                 }
-                Layout::Grid { columns, rows } => self.grid(&def.number, columns, rows),
+                Layout::Grid { columns, rows } => {
+                    self.grid(&def.number, &def.header, columns, rows);
+                }
             }
         }
         for fs in sheets.iter().filter(|s| s.number.is_empty()) {
@@ -585,6 +621,7 @@ impl<'a> Importer<'a> {
     fn grid(
         &mut self,
         name: &str,
+        header: &[Vec<juesuan_profile::HeaderCell>],
         columns: &[juesuan_profile::ColumnDef],
         rows: &[juesuan_profile::GridRowDef],
     ) {
@@ -596,7 +633,27 @@ impl<'a> Importer<'a> {
         // The 栏次 row: a row whose cells are exactly the columns' numbers.
         let last = sheet.last_row().unwrap_or(0);
         let mut numbers = None;
+        if wanted.is_empty() {
+            // No 栏次 numbers (上海 2024): the form's 栏次 row is the row under
+            // the last row showing a header label, and the columns are in the
+            // profile's order.
+            let labels: BTreeSet<String> = header.iter().flatten().map(|h| norm(&h.text)).collect();
+            let last_header = sheet
+                .cells
+                .iter()
+                .take_while(|((r, _), _)| *r <= 40)
+                .filter(|(_, c)| matches!(&c.value, Value::Text(t) if !t.trim().is_empty() && labels.contains(&norm(t))))
+                .map(|((r, _), _)| *r)
+                .max();
+            if let Some(hr) = last_header {
+                let map: BTreeMap<u32, usize> = (0_u32..).zip(0..columns.len()).collect();
+                numbers = Some((hr + 1, map));
+            }
+        }
         for r in 0..=last.min(40) {
+            if numbers.is_some() {
+                break;
+            }
             let mut map = BTreeMap::new();
             let mut other = false;
             for (c, cl) in sheet.row(r) {
@@ -609,6 +666,15 @@ impl<'a> Importer<'a> {
                 }
             }
             if !other && map.len() == wanted.len() {
+                let map = map
+                    .into_iter()
+                    .filter_map(|(c, no)| {
+                        columns
+                            .iter()
+                            .position(|cd| cd.number == Some(no))
+                            .map(|i| (c, i))
+                    })
+                    .collect();
                 numbers = Some((r, map));
                 break;
             }
@@ -637,11 +703,8 @@ impl<'a> Importer<'a> {
                 break;
             }
             let Some(def) = defs.next() else { break };
-            for (c, no) in &map {
-                let Some(i) = columns.iter().position(|cd| cd.number == Some(*no)) else {
-                    continue;
-                };
-                let Some(Some(key)) = def.keys.get(i) else {
+            for (c, i) in &map {
+                let Some(Some(key)) = def.keys.get(*i) else {
                     continue;
                 };
                 if layout::is_scalar_fact(key) && self.typed.insert(key.clone()) {
@@ -679,7 +742,11 @@ impl<'a> Importer<'a> {
             }
         }
         let mut map: Vec<(u32, usize)> = Vec::new();
-        if let Some(nr) = nr {
+        // A table whose columns have no 栏次 numbers (上海 2024) may still have
+        // the 栏次 row on the form: its columns are found by their labels, and
+        // its body starts under that row.
+        let numbered = cols.iter().any(|x| x.1.is_some());
+        if let Some(nr) = nr.filter(|_| numbered) {
             for (c, cl) in sheet.row(nr) {
                 if c == code_col || c == name_col {
                     continue;
@@ -732,7 +799,7 @@ impl<'a> Importer<'a> {
                 }
             }
         }
-        (map, hr + 1)
+        (map, nr.map_or(hr, |nr| nr.max(hr)) + 1)
     }
 
     // ─── 公开02/03/05/08/09表, 非财政拨款支出 ───
@@ -941,6 +1008,7 @@ impl<'a> Importer<'a> {
         let Some((sheet, hr, code_col, unit, name_col)) = self.code_sheet(name, ECON_CODE) else {
             return;
         };
+        let columns = &layout::econ_form_columns(columns);
         let cols: Vec<(String, Option<u32>, Vec<String>)> = columns
             .iter()
             .map(|c| {

@@ -4,7 +4,7 @@
 
 use juesuan_ingest::{FN_FILES, REPORT_SECTIONS, Slot};
 use juesuan_model::{EconGroup, Key, Measure};
-use juesuan_profile::{HeaderCell, Layout, Profile, TableDef};
+use juesuan_profile::{ColumnDef, HeaderCell, Layout, Profile, TableDef};
 
 /// 填表说明: how to fill the workbook (ignored on import).
 pub const GUIDE: &str = "填表说明";
@@ -237,6 +237,28 @@ pub fn econ_table(profile: &Profile) -> Option<&TableDef> {
         .tables
         .iter()
         .find(|t| matches!(t.layout, Layout::Economic { .. }))
+}
+
+/// The value columns of the economic sheet on the form: the profile's table
+/// columns, then an input column for each economic fact (金额, 其中：基本支出)
+/// the table does not show — 上海 2024's 表六 shows only 基本支出 — so that
+/// every figure of the text directory's `economic.csv` has a cell and the
+/// form reads back into the same report.
+pub fn econ_form_columns(columns: &[ColumnDef]) -> Vec<ColumnDef> {
+    let mut out = columns.to_vec();
+    for m in [Measure::EconAmount, Measure::EconBasic] {
+        if !out.iter().any(|c| c.measure == Some(m)) {
+            out.push(ColumnDef {
+                id: m.name().to_string(),
+                label: m.label().to_string(),
+                number: None,
+                measure: Some(m),
+                sum_of: Vec::new(),
+                not_applicable: Vec::new(),
+            });
+        }
+    }
+    out
 }
 
 /// Labels of the economic table's columns: code, name, 金额, 其中：基本支出.

@@ -16,6 +16,7 @@ mod cell;
 mod formula;
 mod import;
 pub mod layout;
+mod scan;
 mod template;
 
 pub use book::{MAX_CELLS, MAX_FILE_BYTES, MAX_UNPACKED_BYTES};

@@ -226,28 +226,27 @@ impl Plan {
 
     /// Header rows with their spans from `top`; returns the next row.
     fn header(&mut self, top: u32, rows: &[Vec<HeaderCell>]) -> u32 {
-        let spans: Vec<Vec<(u32, u32)>> = rows
-            .iter()
-            .map(|r| r.iter().map(|c| (c.colspan, c.rowspan)).collect())
-            .collect();
-        let (places, _) = place(&spans);
+        let n = u32::try_from(rows.len()).unwrap_or(0);
+        self.header_placed(top, n, &placed_header(rows))
+    }
+
+    /// Header cells at their places (relative to `top`), `n` rows; every cell
+    /// of the block not covered gets a blank header cell. Returns the next row.
+    fn header_placed(&mut self, top: u32, n: u32, cells: &[HeadPlace]) -> u32 {
         let mut covered = BTreeSet::new();
-        for (cells, ps) in rows.iter().zip(&places) {
-            for (c, p) in cells.iter().zip(ps) {
-                let (r1, c1) = (top + p.row, p.col);
-                let (r2, c2) = (r1 + p.rows - 1, c1 + p.cols - 1);
-                if r2 > r1 || c2 > c1 {
-                    self.merges.push((r1, c1, r2, c2));
-                }
-                self.text(r1, c1, &c.text, St::Header);
-                for r in r1..=r2 {
-                    for col in c1..=c2 {
-                        covered.insert((r, col));
-                    }
+        for c in cells {
+            let (r1, c1) = (top + c.row, c.col);
+            let (r2, c2) = (r1 + c.rows.max(1) - 1, c1 + c.cols.max(1) - 1);
+            if r2 > r1 || c2 > c1 {
+                self.merges.push((r1, c1, r2, c2));
+            }
+            self.text(r1, c1, &c.text, St::Header);
+            for r in r1..=r2 {
+                for col in c1..=c2 {
+                    covered.insert((r, col));
                 }
             }
         }
-        let n = u32::try_from(rows.len()).unwrap_or(0);
         for r in top..top + n {
             for c in 0..self.width() {
                 if !covered.contains(&(r, c)) {
@@ -283,6 +282,132 @@ impl Plan {
 }
 
 /// The figure's value as an exact decimal, for a cell.
+/// A header cell at its place in the header block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct HeadPlace {
+    row: u32,
+    col: u32,
+    rows: u32,
+    cols: u32,
+    text: String,
+}
+
+/// A profile's header rows placed as a browser lays them out.
+fn placed_header(rows: &[Vec<HeaderCell>]) -> Vec<HeadPlace> {
+    let spans: Vec<Vec<(u32, u32)>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| (c.colspan, c.rowspan)).collect())
+        .collect();
+    let (places, _) = place(&spans);
+    rows.iter()
+        .zip(&places)
+        .flat_map(|(cells, ps)| {
+            cells.iter().zip(ps).map(|(c, p)| HeadPlace {
+                row: p.row,
+                col: p.col,
+                rows: p.rows,
+                cols: p.cols,
+                text: c.text.clone(),
+            })
+        })
+        .collect()
+}
+
+/// The header of a two-sided table on the form. On the form every panel is
+/// `label | 行次 | values…` — the importer finds the panels by their 行次
+/// columns — whether or not the printed table shows 行次 (上海 2024 does not:
+/// `line_numbers = false`). A profile header one column per panel narrower
+/// (no 行次) gets a 行次 column inserted after each panel's label column; a
+/// header of any other width is replaced by one row of panel names and one
+/// of 项目, 行次 and the column labels.
+fn panel_header(header: &[Vec<HeaderCell>], panels: &[PanelDef]) -> (u32, Vec<HeadPlace>) {
+    let n = u32::try_from(header.len()).unwrap_or(0);
+    let cells = placed_header(header);
+    let width = cells.iter().map(|c| c.col + c.cols).max().unwrap_or(0);
+    let ncols = |pd: &PanelDef| u32::try_from(pd.columns.len()).unwrap_or(0);
+    let with_lines: u32 = panels.iter().map(|pd| 2 + ncols(pd)).sum();
+    let without: u32 = panels.iter().map(|pd| 1 + ncols(pd)).sum();
+    if n > 0 && width == with_lines {
+        return (n, cells);
+    }
+    if n > 0 && width == without {
+        // Label columns of the panels, in the profile's columns.
+        let mut labels = Vec::new();
+        let mut at = 0;
+        for pd in panels {
+            labels.push(at);
+            at += 1 + ncols(pd);
+        }
+        // A profile column's form column: one further right per 行次 inserted
+        // before it.
+        let map =
+            |c: u32| c + u32::try_from(labels.iter().filter(|l| **l < c).count()).unwrap_or(0);
+        let mut out: Vec<HeadPlace> = cells
+            .iter()
+            .map(|c| {
+                let first = map(c.col);
+                let last = map(c.col + c.cols - 1);
+                HeadPlace {
+                    col: first,
+                    cols: last - first + 1,
+                    ..c.clone()
+                }
+            })
+            .collect();
+        for l in &labels {
+            let line_col = map(*l) + 1;
+            // The rows of the new column no spanning cell covers, to the bottom.
+            let covered = |r: u32| {
+                out.iter().any(|c| {
+                    c.col <= line_col
+                        && line_col < c.col + c.cols
+                        && c.row <= r
+                        && r < c.row + c.rows
+                })
+            };
+            let Some(first) = (0..n).find(|r| !covered(*r)) else {
+                continue;
+            };
+            out.push(HeadPlace {
+                row: first,
+                col: line_col,
+                rows: n - first,
+                cols: 1,
+                text: "行次".to_string(),
+            });
+        }
+        return (n, out);
+    }
+    let mut out = Vec::new();
+    let mut at = 0;
+    for pd in panels {
+        let w = 2 + ncols(pd);
+        out.push(HeadPlace {
+            row: 0,
+            col: at,
+            rows: 1,
+            cols: w,
+            text: pd.name.clone().unwrap_or_default(),
+        });
+        for (j, label) in ["项目", "行次"]
+            .into_iter()
+            .map(str::to_string)
+            .chain(pd.columns.iter().map(|c| c.label.clone()))
+            .enumerate()
+        {
+            out.push(HeadPlace {
+                row: 1,
+                col: at + u32::try_from(j).unwrap_or(0),
+                rows: 1,
+                cols: 1,
+                text: label,
+            });
+        }
+        at += w;
+    }
+    (2, out)
+}
+
 fn num_text(n: Num) -> String {
     match n {
         Num::Money(m) => m.display(AmountUnit::Yuan, false),
@@ -396,7 +521,10 @@ impl<'a> Planner<'a> {
         [
             format!("{org_label}：{}", self.meta().department),
             format!("{}年度", self.meta().year),
-            format!("{unit_label}：{}", self.profile.amount_unit.label()),
+            // The form's amounts are written in 元 whatever unit the printed
+            // tables use (上海 2024 prints 万元): the line states what the
+            // cells hold, and the importer reads them in the unit it states.
+            format!("{unit_label}：元"),
         ]
     }
 
@@ -569,7 +697,8 @@ impl<'a> Planner<'a> {
         p.landscape = def.landscape;
         let l = self.lines_of(def);
         let top = p.caption(&def.title, &def.number, [&l[0], &l[1], &l[2]]);
-        let mut row = p.header(top, &def.header);
+        let (n, header) = panel_header(&def.header, panels);
+        let mut row = p.header_placed(top, n, &header);
         // 栏次
         let mut col = 0;
         for pd in panels {
@@ -933,6 +1062,7 @@ impl<'a> Planner<'a> {
         columns: &[juesuan_profile::ColumnDef],
         groups: &[juesuan_profile::GroupDef],
     ) {
+        let columns = &layout::econ_form_columns(columns);
         let mut widths = vec![12, 34];
         widths.extend(columns.iter().map(|_| 17));
         let mut p = Plan::new(&def.number, widths);
@@ -1226,6 +1356,36 @@ impl<'a> Planner<'a> {
                         .insert(row, row_height(lines_count(&label, 54), 11));
                 }
             }
+            row += 1;
+        }
+        // Texts of ids the list above shows only as a pattern (`use.{item}` in
+        // 上海 2024): one row each, so that they read back. Those of a
+        // `{class}` pattern are on the class sheet.
+        let class_pattern = |id: &str| {
+            inputs.texts.iter().any(|d| {
+                d.id.split_once("{class}").is_some_and(|(a, b)| {
+                    id.strip_prefix(a)
+                        .and_then(|r| r.strip_suffix(b))
+                        .is_some_and(|c| c.len() == 3 && c.bytes().all(|x| x.is_ascii_digit()))
+                })
+            })
+        };
+        for (id, t) in &n.texts {
+            if inputs.texts.iter().any(|d| d.id == *id) || class_pattern(id) {
+                continue;
+            }
+            p.text(row, 0, id, St::Id);
+            p.text(
+                row,
+                1,
+                id,
+                St::Label {
+                    indent: 0,
+                    bold: false,
+                },
+            );
+            p.text(row, 2, t, St::InText { wrap: true });
+            p.heights.insert(row, row_height(lines_count(t, 58), 11));
             row += 1;
         }
         row += 1;
