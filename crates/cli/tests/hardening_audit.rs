@@ -157,12 +157,15 @@ fn repeated_headers_are_linear() {
     // column header, repeated inside the table, as a PDF repeats them on every page.
     let caption = lines.get(266..272).unwrap().join("\n");
     let header = lines.get(272..288).unwrap().join("\n");
+    let header_line = (*lines.get(273).unwrap()).to_string();
     let t = tempfile::tempdir().unwrap();
     for (what, block, n) in [
         ("caption", &caption, 1_000),
         ("caption", &caption, 10_000),
         ("header", &header, 1_000),
         ("header", &header, 10_000),
+        // The 100,000 repeated headers (over 120 s before).
+        ("header-line", &header_line, 100_000),
     ] {
         let mut text: Vec<&str> = lines.get(..288).unwrap().to_vec();
         let blocks = vec![block.as_str(); n];
