@@ -148,3 +148,30 @@ fn shanghai_two_sided_tables_have_line_columns_on_the_form() {
         .unwrap();
     assert!(sst.contains(">行次<"), "no 行次 in the form's strings");
 }
+
+/// Issue 10, defect 8: a department name of 47+ Chinese characters made the
+/// 部门/年度/单位 line of the wide tables a merged range billions of columns
+/// wide (`超出 Excel 的行列上限`). A 200-character name builds report.xlsx and
+/// the form, for every profile.
+#[test]
+fn long_department_name_builds_xlsx() {
+    let t = tempfile::tempdir().unwrap();
+    let name: String = "晋城市市场监督管理局".chars().cycle().take(200).collect();
+    for id in juesuan_profile::BUILTIN {
+        let dir = text_dir(id, &t.path().join(id));
+        let (mut report, profile) = juesuan_ingest::read_text_dir(&dir).unwrap();
+        report.meta.department = name.clone();
+        let derived = juesuan_tables::derive_all(&report, profile);
+        let doc = juesuan_compose::compose(&report, profile, &derived).unwrap();
+        let bytes = juesuan_xlsx::workbook(&doc).unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert!(bytes.starts_with(b"PK"));
+        let form =
+            juesuan_xlsx::form::form(&report, profile).unwrap_or_else(|e| panic!("{id}: {e}"));
+        // Reading it back: the name, or (past the length `check` accepts) an
+        // error at its cell.
+        match juesuan_xlsx::form::read_workbook_bytes(&form, "long.xlsx") {
+            Ok((again, _)) => assert_eq!(again.meta.department, name),
+            Err(e) => assert!(e.to_string().contains("基本信息!B"), "{id}: {e}"),
+        }
+    }
+}
