@@ -56,6 +56,15 @@ pub enum AuditError {
     /// A built-in profile failed to load (a bug).
     #[error("{0}")]
     Profile(String),
+    /// The figures read add up beyond what exact fen sums are guaranteed for
+    /// ([`juesuan_model::MAX_TOTAL_FEN`]); the rules' sums would not be exact.
+    #[error(
+        "{path}：读到的表中金额的绝对值之和超出可精确计算的范围（1,000 万亿元）：这份文件的数字不像决算报告，未审计"
+    )]
+    TooLarge {
+        /// File.
+        path: String,
+    },
 }
 
 /// An audited report.
@@ -102,6 +111,24 @@ pub fn audit_source(src: Source) -> Result<Audit, AuditError> {
         .map(|r| read::read_table(&src.lines, r, profile))
         .collect();
     let tables = assemble::assemble(profile, &structure.tables, &reads, &src);
+    // Exact sums, or no audit: the same bound as for every input (money.rs).
+    let total: i128 = tables
+        .tables
+        .tables
+        .iter()
+        .flat_map(|t| &t.panels)
+        .flat_map(|p| &p.rows)
+        .flat_map(|r| &r.cells)
+        .filter_map(|c| match c.value {
+            Some(juesuan_model::Num::Money(m)) => Some(i128::from(m.fen()).abs()),
+            _ => None,
+        })
+        .sum();
+    if total > i128::from(juesuan_model::MAX_TOTAL_FEN) {
+        return Err(AuditError::TooLarge {
+            path: src.path.clone(),
+        });
+    }
     let mut findings = juesuan_rules::check_all(profile, &tables.tables, None, None);
     // A table the text lacks is reported once (AU-MISSING); the relations that need
     // its figures cannot be judged, and its empty skeleton would fail every one.

@@ -167,3 +167,42 @@ fn pdf_page_count_from_pdfinfo() {
     std::fs::write(&bad, b"%PDF-1.4\ngarbage").unwrap();
     assert_eq!(pdf_pages(bad.to_str().unwrap()).unwrap(), None);
 }
+
+/// Issue 10, defect 7 for the audit: every figure of the seed's tables printed as
+/// 9,999,999,999,999.99 元 (each within the model's per-amount limit) adds up beyond
+/// what exact sums are guaranteed for: the audit refuses rather than saturating.
+#[test]
+fn read_totals_beyond_exact_arithmetic_are_refused() {
+    let seed =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/seed/000_4d08a9674d8dc8ea.txt");
+    let text = std::fs::read_to_string(seed).unwrap();
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut chars = text.chars().peekable();
+    // Every printed amount with two decimals becomes the huge one.
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let is_amount = word.contains('.')
+            && word.rsplit('.').next().is_some_and(|d| d.len() == 2)
+            && word
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ',' || c == '.');
+        out.push_str(if is_amount {
+            "9,999,999,999,999.99"
+        } else {
+            word
+        });
+        word.clear();
+    };
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || ((c == ',' || c == '.') && !word.is_empty()) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    let src = juesuan_audit::source::from_text("huge.txt", out.as_bytes()).unwrap();
+    let e = juesuan_audit::audit_source(src).err().unwrap().to_string();
+    assert!(e.contains("超出可精确计算的范围"), "{e}");
+}
