@@ -2,7 +2,11 @@
 //! read back and checked; several files on both cores, with progress, and a summary
 //! CSV for batches.
 
-use crate::output::{counts, write_all};
+use crate::Outcome;
+use crate::output::{
+    DirMode, Inputs, check_dir, check_files, counts, format_of_extension, write_dir, write_files,
+};
+use crate::term;
 use juesuan_audit::{Audit, AuditError};
 use juesuan_model::{Finding, Location, Severity};
 use juesuan_render::html::esc;
@@ -15,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// One input's outcome.
-struct Outcome {
+struct InputOutcome {
     path: PathBuf,
     result: Result<Audit, AuditError>,
     elapsed: Duration,
@@ -23,14 +27,14 @@ struct Outcome {
 
 /// Audits every input, on as many threads as there are cores (at most one per input),
 /// printing progress on standard error when there are several.
-fn run_all(inputs: &[PathBuf]) -> Vec<Outcome> {
+fn run_all(inputs: &[PathBuf]) -> Vec<InputOutcome> {
     let workers = std::thread::available_parallelism()
         .map_or(2, std::num::NonZero::get)
         .min(inputs.len())
         .max(1);
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Outcome>>> =
+    let results: Mutex<Vec<Option<InputOutcome>>> =
         Mutex::new((0..inputs.len()).map(|_| None).collect());
     let progress = inputs.len() > 1;
     std::thread::scope(|scope| {
@@ -41,7 +45,7 @@ fn run_all(inputs: &[PathBuf]) -> Vec<Outcome> {
                     let Some(path) = inputs.get(i) else { break };
                     let start = Instant::now();
                     let result = juesuan_audit::audit_path(path);
-                    let outcome = Outcome {
+                    let outcome = InputOutcome {
                         path: path.clone(),
                         result,
                         elapsed: start.elapsed(),
@@ -270,22 +274,44 @@ fn html(audits: &[&Audit]) -> String {
     s
 }
 
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+/// A text cell of a CSV meant for a spreadsheet, neutralised per the OWASP
+/// CSV-injection guidance: a cell starting with `=`, `+`, `-`, `@`, tab or carriage
+/// return would be read as a formula, so it gets a leading `'`. Numbers are written
+/// as they are (they never go through this).
+pub fn spreadsheet_safe(s: &str) -> String {
+    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
     } else {
         s.to_string()
     }
 }
 
-/// One CSV row per input.
-fn summary_csv(outcomes: &[Outcome]) -> String {
-    let mut s = String::from(
-        "file,status,profile,kind,pages,tables_found,errors,warnings,infos,seconds,message\r\n",
-    );
+/// One CSV row per input (RFC 4180 quoting by the `csv` crate; text cells
+/// neutralised by [`spreadsheet_safe`]).
+fn summary_csv(outcomes: &[InputOutcome]) -> Result<Vec<u8>, String> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let fail = |e: csv::Error| format!("无法生成汇总表：{e}");
+    w.write_record([
+        "file",
+        "status",
+        "profile",
+        "kind",
+        "pages",
+        "tables_found",
+        "errors",
+        "warnings",
+        "infos",
+        "seconds",
+        "message",
+    ])
+    .map_err(fail)?;
     for o in outcomes {
-        let secs = format!("{:.3}", o.elapsed.as_secs_f64());
-        let row = match &o.result {
+        let ms = o.elapsed.as_millis();
+        let secs = format!("{}.{:03}", ms / 1000, ms % 1000);
+        let file = spreadsheet_safe(&o.path.display().to_string());
+        let row: Vec<String> = match &o.result {
             Ok(a) => {
                 let (e, w, i) = counts(&a.findings);
                 let kind = match a.source.kind {
@@ -293,52 +319,110 @@ fn summary_csv(outcomes: &[Outcome]) -> String {
                     juesuan_audit::SourceKind::Text => "text",
                 };
                 let status = if e > 0 { "errors" } else { "ok" };
-                format!(
-                    "{},{status},{},{kind},{},{},{e},{w},{i},{secs},",
-                    csv_field(&o.path.display().to_string()),
-                    a.profile.id,
-                    a.source.pages,
-                    a.structure.tables.len()
-                )
+                vec![
+                    file,
+                    status.to_string(),
+                    spreadsheet_safe(&a.profile.id),
+                    kind.to_string(),
+                    a.source.pages.to_string(),
+                    a.structure.tables.len().to_string(),
+                    e.to_string(),
+                    w.to_string(),
+                    i.to_string(),
+                    secs,
+                    String::new(),
+                ]
             }
-            Err(err) => format!(
-                "{},unreadable,,,,,,,,{secs},{}",
-                csv_field(&o.path.display().to_string()),
-                csv_field(&err.to_string())
-            ),
+            Err(err) => {
+                let mut r = vec![file, "unreadable".to_string()];
+                r.extend(std::iter::repeat_n(String::new(), 7));
+                r.push(secs);
+                r.push(spreadsheet_safe(&err.to_string()));
+                r
+            }
         };
-        s.push_str(&row);
-        s.push_str("\r\n");
+        w.write_record(&row).map_err(fail)?;
     }
-    s
+    w.into_inner().map_err(|e| format!("无法生成汇总表：{e}"))
+}
+
+/// The audit's output format: `--format` if given, else the one `-o`'s extension
+/// names, else text; both given and disagreeing is refused.
+fn audit_format(format: Option<&str>, output: Option<&Path>) -> Result<&'static str, String> {
+    let known = |f: &str| match f {
+        "text" => Some("text"),
+        "json" => Some("json"),
+        "html" => Some("html"),
+        _ => None,
+    };
+    let given = match format {
+        Some(f) => {
+            Some(known(f).ok_or_else(|| format!("未知的输出格式 “{f}”：可用 text、json、html"))?)
+        }
+        None => None,
+    };
+    let named = output.and_then(|o| format_of_extension(o).map(|f| (o, f)));
+    match (given, named) {
+        (Some(g), Some((o, f))) if g != f => Err(format!(
+            "输出文件 {} 的扩展名表示 {f} 格式，与 --format {g} 不符：请让两者一致（或去掉其中之一）",
+            o.display()
+        )),
+        (Some(g), _) => Ok(g),
+        (None, Some((o, f))) => known(f).ok_or_else(|| {
+            format!(
+                "输出文件 {} 的扩展名表示 {f} 格式，而 audit 只输出 text（.txt）、json（.json）、html（.html）{}",
+                o.display(),
+                if f == "csv" {
+                    "；每个输入一行的汇总表请用 --summary"
+                } else {
+                    ""
+                }
+            )
+        }),
+        (None, None) => Ok("text"),
+    }
 }
 
 /// `juesuan audit`.
 pub fn audit(
     inputs: &[PathBuf],
-    format: &str,
+    format: Option<&str>,
     output: Option<&Path>,
     summary: Option<&Path>,
     all: bool,
-) -> ExitCode {
-    if !matches!(format, "text" | "json" | "html") {
-        eprintln!("错误：未知的输出格式 “{format}”：可用 text、json、html");
-        return ExitCode::from(2);
+) -> Outcome {
+    let refuse = |m: String| {
+        term::errln(&format!("错误：{m}"));
+        ExitCode::from(2)
+    };
+    let format = audit_format(format, output).map_err(refuse)?;
+    if let Some(sum) = summary
+        && let Some(f) = format_of_extension(sum).filter(|f| *f != "csv" && *f != "text")
+    {
+        return Err(refuse(format!(
+            "汇总表 {} 的扩展名表示 {f} 格式，而 --summary 写的是 CSV：请用 .csv 文件名",
+            sum.display()
+        )));
     }
     if inputs.is_empty() {
-        eprintln!("错误：没有指定要审计的文件");
-        return ExitCode::from(2);
+        return Err(refuse("没有指定要审计的文件".to_string()));
     }
+    // Outputs are checked before the (possibly long) audit runs, and again when written.
+    let read = Inputs::of(inputs);
+    let mut targets: Vec<&Path> = output.into_iter().collect();
+    targets.extend(summary);
+    check_files(&targets, &read).map_err(refuse)?;
     let outcomes = run_all(inputs);
     let mut worst = 0u8;
     let audits: Vec<&Audit> = outcomes
         .iter()
         .filter_map(|o| o.result.as_ref().ok())
         .collect();
+    let mut errors = String::new();
     for o in &outcomes {
         match &o.result {
             Err(e) => {
-                eprintln!("错误：{e}");
+                errors.push_str(&format!("错误：{e}\n"));
                 worst = 2;
             }
             Ok(a) => {
@@ -348,6 +432,7 @@ pub fn audit(
             }
         }
     }
+    term::err(&errors);
     let rendered = match format {
         "json" => {
             let v: Vec<serde_json::Value> = audits.iter().map(|a| json_value(a)).collect();
@@ -356,7 +441,8 @@ pub fn audit(
             } else {
                 serde_json::Value::Array(v)
             };
-            serde_json::to_string_pretty(&v).unwrap_or_default() + "\n"
+            serde_json::to_string_pretty(&v).map_err(|e| refuse(format!("无法生成 JSON：{e}")))?
+                + "\n"
         }
         "html" => html(&audits),
         _ => {
@@ -369,74 +455,51 @@ pub fn audit(
             s
         }
     };
-    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     // Nothing read: no findings to write (the summary still lists why, in a batch).
     if let Some(out) = output.filter(|_| !audits.is_empty()) {
-        files.push((out.to_path_buf(), rendered.clone()));
+        files.push((out.to_path_buf(), rendered.clone().into_bytes()));
     }
     if let Some(sum) = summary {
-        files.push((sum.to_path_buf(), summary_csv(&outcomes)));
+        files.push((sum.to_path_buf(), summary_csv(&outcomes).map_err(refuse)?));
     }
-    for (path, content) in &files {
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if let Err(m) = write_all(dir, &[(name, content.clone().into_bytes())]) {
-            eprintln!("错误：{m}");
-            return ExitCode::from(2);
-        }
-    }
+    write_files(&files, &read).map_err(refuse)?;
     match output {
-        None => print!("{rendered}"),
-        Some(out) if !audits.is_empty() => println!("已写入 {}", out.display()),
+        None => term::out(&rendered)?,
+        Some(out) if !audits.is_empty() => term::outln(&format!("已写入 {}", out.display()))?,
         Some(_) => {}
     }
-    ExitCode::from(worst)
+    Ok(ExitCode::from(worst))
 }
 
 /// `juesuan extract`: the figures of a published report as open-data CSV.
-pub fn extract(input: &Path, out: &Path) -> ExitCode {
-    let a = match juesuan_audit::audit_path(input) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("错误：{e}");
-            return ExitCode::from(2);
-        }
+pub fn extract(input: &Path, out: &Path) -> Outcome {
+    let refuse = |m: String| {
+        term::errln(&format!("错误：{m}"));
+        ExitCode::from(2)
     };
+    // A folder that cannot be used is said before the audit, not after it.
+    check_dir(out, DirMode::NewOrEmpty).map_err(refuse)?;
+    let a = juesuan_audit::audit_path(input).map_err(|e| refuse(e.to_string()))?;
     let mut report = juesuan_model::Report::default();
     report.meta.profile = a.profile.id.clone();
     report.meta.department = department(&a);
     report.meta.year = year(&a);
-    let files = match juesuan_render::opendata::render(&report, &a.tables.tables) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("错误：无法生成数据：{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let json = serde_json::to_string_pretty(&json_value(&a)).unwrap_or_default() + "\n";
+    let files = juesuan_render::opendata::render(&report, &a.tables.tables)
+        .map_err(|e| refuse(format!("无法生成数据：{e}")))?;
+    let json = serde_json::to_string_pretty(&json_value(&a))
+        .map_err(|e| refuse(format!("无法生成 JSON：{e}")))?
+        + "\n";
     let mut all: Vec<(String, Vec<u8>)> = files;
     all.push(("audit.json".to_string(), json.into_bytes()));
-    match write_all(out, &all) {
-        Ok(_) => {
-            println!("{}", summary_line(&a));
-            println!(
-                "已写入 {}：data/（{} 张表的数字，CSV）、audit.json",
-                out.display(),
-                a.structure.tables.len()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(m) => {
-            eprintln!("错误：{m}");
-            ExitCode::from(2)
-        }
-    }
+    write_dir(out, &all, &Inputs::of(&[input]), DirMode::NewOrEmpty).map_err(refuse)?;
+    term::outln(&summary_line(&a))?;
+    term::outln(&format!(
+        "已写入 {}：data/（{} 张表的数字，CSV）、audit.json",
+        out.display(),
+        a.structure.tables.len()
+    ))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The department: the report's 部门名称 line, else the name before the year in a

@@ -1,38 +1,22 @@
 //! `init` and `convert`: the workbook form, empty or filled, and the way back to
 //! a text directory.
 
-use crate::fail;
-use crate::output::write_all;
+use crate::output::{DirMode, Inputs, check_dir, write_dir, write_files};
 use crate::pipeline::{Failure, is_workbook, read_input};
+use crate::{Outcome, fail, term};
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Writes one file atomically (temporary file, then rename), refusing to
-/// replace an existing one unless `force`.
-fn write_file(path: &Path, bytes: Vec<u8>, force: bool) -> Result<(), Failure> {
-    if path.exists() && !force {
+/// Writes one file through [`write_files`] (only a regular file that is no input
+/// is replaced, atomically), refusing to replace an existing one unless `force`.
+fn write_file(path: &Path, bytes: Vec<u8>, force: bool, inputs: &Inputs) -> Result<(), Failure> {
+    if std::fs::symlink_metadata(path).is_ok() && !force {
         return Err(Failure::Other(format!(
             "{} 已存在：为免覆盖已填写的内容，未写入。换一个文件名，或加 --force 覆盖",
             path.display()
         )));
     }
-    if path.is_dir() {
-        return Err(Failure::Other(format!(
-            "{} 是目录，应为 .xlsx 文件名",
-            path.display()
-        )));
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| Failure::Other(format!("{} 不是文件名", path.display())))?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or_else(|| Path::new("."));
-    write_all(dir, &[(name, bytes)])
-        .map(|_| ())
-        .map_err(Failure::Other)
+    write_files(&[(path.to_path_buf(), bytes)], inputs).map_err(Failure::Other)
 }
 
 fn xlsx_name(path: &Path) -> Result<(), Failure> {
@@ -57,7 +41,7 @@ pub fn init(
     department: &str,
     year: i32,
     force: bool,
-) -> ExitCode {
+) -> Outcome {
     let run = || -> Result<String, Failure> {
         let path = xlsx.ok_or_else(|| {
             Failure::Other(
@@ -82,7 +66,7 @@ pub fn init(
         let report = juesuan_xlsx::form::empty_report(profile, department, year);
         let bytes = juesuan_xlsx::form::form(&report, profile)
             .map_err(|e| Failure::Other(e.to_string()))?;
-        write_file(path, bytes, force)?;
+        write_file(path, bytes, force, &Inputs::none())?;
         Ok(format!(
             "已生成填报工作簿 {}（模板 {}，{department} {year} 年度）。\n只填浅黄色单元格（浅蓝色是公式）；填好后运行：juesuan check {}",
             path.display(),
@@ -90,30 +74,27 @@ pub fn init(
             path.display()
         ))
     };
-    match run() {
-        Ok(m) => {
-            println!("{m}");
-            ExitCode::SUCCESS
-        }
-        Err(f) => fail(f),
-    }
+    let m = run().map_err(fail)?;
+    term::outln(&m)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// `juesuan convert INPUT -o OUTPUT`: text directory → workbook, or back.
-pub fn convert(input: &Path, output: &Path, force: bool) -> ExitCode {
+pub fn convert(input: &Path, output: &Path, force: bool) -> Outcome {
     let run = || -> Result<String, Failure> {
+        let workbook = is_workbook(input);
+        // What cannot be written is said before the input is read.
+        if workbook {
+            check_dir(output, DirMode::NewOrEmpty).map_err(Failure::Other)?;
+        } else {
+            xlsx_name(output)?;
+        }
         let (report, profile) = read_input(input)?;
-        if is_workbook(input) {
-            if output.exists() && std::fs::read_dir(output).map_or(true, |mut d| d.next().is_some())
-            {
-                return Err(Failure::Other(format!(
-                    "输出目录 {} 已存在且不为空（或不是目录）：请指定一个新目录",
-                    output.display()
-                )));
-            }
+        let inputs = Inputs::of(&[input]);
+        if workbook {
             let dir = juesuan_ingest::write_text_dir(&report)
                 .map_err(|e| Failure::Other(format!("无法生成文本目录：{e}")))?;
-            write_all(output, &dir.files).map_err(Failure::Other)?;
+            write_dir(output, &dir.files, &inputs, DirMode::NewOrEmpty).map_err(Failure::Other)?;
             let mut m = format!(
                 "已把 {} 转换为文本目录 {}（{} 个文件）",
                 input.display(),
@@ -133,10 +114,9 @@ pub fn convert(input: &Path, output: &Path, force: bool) -> ExitCode {
             }
             Ok(m)
         } else {
-            xlsx_name(output)?;
             let bytes = juesuan_xlsx::form::form(&report, profile)
                 .map_err(|e| Failure::Other(e.to_string()))?;
-            write_file(output, bytes, force)?;
+            write_file(output, bytes, force, &inputs)?;
             Ok(format!(
                 "已把 {} 转换为填报工作簿 {}",
                 input.display(),
@@ -144,11 +124,7 @@ pub fn convert(input: &Path, output: &Path, force: bool) -> ExitCode {
             ))
         }
     };
-    match run() {
-        Ok(m) => {
-            println!("{m}");
-            ExitCode::SUCCESS
-        }
-        Err(f) => fail(f),
-    }
+    let m = run().map_err(fail)?;
+    term::outln(&m)?;
+    Ok(ExitCode::SUCCESS)
 }

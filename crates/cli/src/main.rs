@@ -3,21 +3,22 @@
 //! Exit codes: 0 no error found; 1 errors found (`check`, `build` without `--force`);
 //! 2 unusable input or output (a Chinese message names file and line), never a panic.
 
-#![allow(
-    clippy::print_stdout,
-    clippy::print_stderr,
-    reason = "a command-line program prints"
-)]
+//! Every write to the terminal goes through [`term`] (a closed pipe ends quietly, any
+//! other failure is exit 2); a panic, should one slip through, ends in one Chinese
+//! line and exit code 70 (see [`install_panic_hook`]).
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod audit;
 mod convert;
 mod output;
 mod pipeline;
 mod score;
+mod term;
 
 use clap::{Parser, Subcommand};
 use juesuan_model::Severity;
-use output::{counts, findings_text, write_all};
+use output::{DirMode, Inputs, counts, findings_text, format_of_extension, write_dir};
 use pipeline::{Failure, Loaded, load};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -114,10 +115,10 @@ enum Command {
         /// 一个或多个 PDF / 文本文件（多个时并行审计）
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// 输出格式：text（默认）、json 或 html（独立的网页报告）
-        #[arg(long, default_value = "text")]
-        format: String,
-        /// 写入文件而不是终端
+        /// 输出格式：text（默认）、json 或 html（独立的网页报告）；未指定时按 -o 的扩展名（.txt/.json/.html）选择
+        #[arg(long)]
+        format: Option<String>,
+        /// 写入文件而不是终端（扩展名须与 --format 相符）
         #[arg(short, long, value_name = "文件")]
         output: Option<PathBuf>,
         /// 每个输入一行的汇总表（CSV），用于批量审计
@@ -148,18 +149,24 @@ enum Command {
     },
 }
 
+/// A command's outcome: `Err` is an exit code decided early (its message printed).
+pub(crate) type Outcome = Result<ExitCode, ExitCode>;
+
+/// Prints why a command cannot proceed; exit code 2.
 pub(crate) fn fail(f: Failure) -> ExitCode {
     match f {
         Failure::Input(errors) => {
+            let mut s = String::new();
             for e in &errors.0 {
-                eprintln!("错误：{e}");
+                s.push_str(&format!("错误：{e}\n"));
             }
-            eprintln!(
-                "输入无法使用（{} 处错误），未生成任何输出。",
+            s.push_str(&format!(
+                "输入无法使用（{} 处错误），未生成任何输出。\n",
                 errors.0.len()
-            );
+            ));
+            term::err(&s);
         }
-        Failure::Other(m) => eprintln!("错误：{m}"),
+        Failure::Other(m) => term::errln(&format!("错误：{m}")),
     }
     ExitCode::from(2)
 }
@@ -175,59 +182,62 @@ fn summary(l: &Loaded, input: &Path) -> String {
     )
 }
 
-fn check(
-    input: &Path,
-    format: &str,
-    all: bool,
-    strict: bool,
-    narrative: Option<&Path>,
-) -> ExitCode {
-    let loaded = match load(input, narrative) {
-        Ok(l) => l,
-        Err(f) => return fail(f),
-    };
+fn check(input: &Path, format: &str, all: bool, strict: bool, narrative: Option<&Path>) -> Outcome {
+    let loaded = load(input, narrative).map_err(fail)?;
     match format {
         "json" => match serde_json::to_string_pretty(&loaded.findings) {
-            Ok(s) => println!("{s}"),
-            Err(e) => return fail(Failure::Other(format!("无法输出 JSON：{e}"))),
+            Ok(s) => term::outln(&s)?,
+            Err(e) => return Err(fail(Failure::Other(format!("无法输出 JSON：{e}")))),
         },
         "text" => {
-            print!("{}", findings_text(&loaded.findings, all));
-            println!("{}", summary(&loaded, input));
+            let mut s = findings_text(&loaded.findings, all);
+            s.push_str(&summary(&loaded, input));
+            s.push('\n');
             if loaded.findings.iter().all(|f| f.severity == Severity::Info) {
-                println!("未发现错误或警告。");
+                s.push_str("未发现错误或警告。\n");
             }
+            term::out(&s)?;
         }
         other => {
-            return fail(Failure::Other(format!(
+            return Err(fail(Failure::Other(format!(
                 "未知的输出格式 “{other}”：可用 text、json"
-            )));
+            ))));
         }
     }
     let worst = loaded.findings.iter().map(|f| f.severity).max();
-    match worst {
+    Ok(match worst {
         Some(Severity::Error) => ExitCode::from(1),
         Some(Severity::Warning) if strict => ExitCode::from(1),
         _ => ExitCode::SUCCESS,
-    }
+    })
 }
 
 const FORMATS: &[&str] = &["pdf", "html", "xlsx", "json", "csv"];
 
-fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathBuf]) -> ExitCode {
+fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathBuf]) -> Outcome {
     let formats: Vec<&str> = format
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect();
     if let Some(bad) = formats.iter().find(|f| !FORMATS.contains(f)) {
-        return fail(Failure::Other(format!(
+        return Err(fail(Failure::Other(format!(
             "未知的输出格式 “{bad}”：可用 {}",
             FORMATS.join("、")
-        )));
+        ))));
     }
     if formats.is_empty() {
-        return fail(Failure::Other("没有指定输出格式".to_string()));
+        return Err(fail(Failure::Other("没有指定输出格式".to_string())));
+    }
+    // `-o` is a folder: a name like `r.pdf` was meant as a file; say so rather than
+    // make a folder called `r.pdf` holding every format.
+    if let Some(ext) = format_of_extension(out)
+        && !out.is_dir()
+    {
+        return Err(fail(Failure::Other(format!(
+            "build 的 -o 是输出目录，而 {} 看起来是一个 .{ext} 文件名：请用 -o 指定目录，用 --format 选择格式（如 --format {ext}）",
+            out.display()
+        ))));
     }
     // CJK fonts take tens of milliseconds to read: load them while the input is read
     // and checked.
@@ -235,19 +245,16 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
         let dirs = font_dirs.to_vec();
         std::thread::spawn(move || juesuan_pdf::load_fonts(&dirs))
     });
-    let loaded = match load(input, None) {
-        Ok(l) => l,
-        Err(f) => return fail(f),
-    };
+    let loaded = load(input, None).map_err(fail)?;
     let has_errors = loaded
         .findings
         .iter()
         .any(|f| f.severity == Severity::Error);
     if has_errors && !force {
-        eprint!("{}", findings_text(&loaded.findings, false));
-        eprintln!("{}", summary(&loaded, input));
-        eprintln!("数据有错误，未生成报告。改正后重试，或加 --force 照样生成。");
-        return ExitCode::from(1);
+        term::err(&findings_text(&loaded.findings, false));
+        term::errln(&summary(&loaded, input));
+        term::errln("数据有错误，未生成报告。改正后重试，或加 --force 照样生成。");
+        return Ok(ExitCode::from(1));
     }
     let doc = &loaded.document;
     // The PDF takes most of the time: typeset it on its own thread while the other
@@ -299,11 +306,10 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
         }
         Ok::<_, String>(files)
     });
-    let files = match rendered {
-        Ok(f) => f,
-        Err(m) => return fail(Failure::Other(m)),
-    };
-    match write_all(out, &files) {
+    let files = rendered.map_err(|m| fail(Failure::Other(m)))?;
+    let mut read = vec![input.to_path_buf()];
+    read.extend(font_dirs.iter().cloned());
+    match write_dir(out, &files, &Inputs::of(&read), DirMode::Report) {
         Ok(_) => {
             // Files at the top with their sizes; the open data as one entry.
             let mut list: Vec<String> = files
@@ -318,25 +324,29 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
             if data > 0 {
                 list.push(format!("data/（开放数据 {data} 个文件）"));
             }
-            println!("{}", summary(&loaded, input));
-            println!("已生成于 {}：{}", out.display(), list.join("、"));
-            if has_errors {
+            term::outln(&summary(&loaded, input))?;
+            term::outln(&format!("已生成于 {}：{}", out.display(), list.join("、")))?;
+            Ok(if has_errors {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
-            }
+            })
         }
-        Err(m) => fail(Failure::Other(m)),
+        Err(m) => Err(fail(Failure::Other(m))),
     }
 }
 
-fn explain(id: &str) -> ExitCode {
+fn explain(id: &str) -> Outcome {
     if let Some(r) = juesuan_audit::rules::find(id) {
-        println!("{} — {}（审计规则，juesuan audit）\n", r.id, r.title);
-        println!("级别：{}\n", r.severity.label());
-        println!("{}\n", r.purpose);
-        println!("例：{}", r.example);
-        return ExitCode::SUCCESS;
+        term::outln(&format!(
+            "{} — {}（审计规则，juesuan audit）\n\n级别：{}\n\n{}\n\n例：{}",
+            r.id,
+            r.title,
+            r.severity.label(),
+            r.purpose,
+            r.example
+        ))?;
+        return Ok(ExitCode::SUCCESS);
     }
     let Some(rule) = juesuan_rules::find(id) else {
         let ids: Vec<&str> = juesuan_rules::registry()
@@ -344,33 +354,45 @@ fn explain(id: &str) -> ExitCode {
             .map(|r| r.info().id)
             .chain(juesuan_audit::rules::RULES.iter().map(|r| r.id))
             .collect();
-        eprintln!(
+        term::errln(&format!(
             "错误：没有规则 “{id}”{}。运行 juesuan rules 查看全部规则。",
             juesuan_ingest::did_you_mean(&id.to_uppercase(), ids.iter().copied())
-        );
-        return ExitCode::from(2);
+        ));
+        return Ok(ExitCode::from(2));
     };
     let i = rule.info();
-    println!("{} — {}（{}）\n", i.id, i.title, i.family.label());
-    println!("级别：{}\n", i.severity);
-    println!("{}\n", i.purpose);
-    println!("例：{}", i.example);
-    ExitCode::SUCCESS
+    term::outln(&format!(
+        "{} — {}（{}）\n\n级别：{}\n\n{}\n\n例：{}",
+        i.id,
+        i.title,
+        i.family.label(),
+        i.severity,
+        i.purpose,
+        i.example
+    ))?;
+    Ok(ExitCode::SUCCESS)
 }
 
-fn rules(markdown: bool) -> ExitCode {
+fn rules(markdown: bool) -> Outcome {
     if markdown {
-        print!("{}", rules_markdown());
+        term::out(&rules_markdown())?;
     } else {
+        let mut s = String::new();
         for r in juesuan_rules::registry() {
             let i = r.info();
-            println!("{:<14} {:<6} {}", i.id, i.family.label(), i.title);
+            s.push_str(&format!(
+                "{:<14} {:<6} {}\n",
+                i.id,
+                i.family.label(),
+                i.title
+            ));
         }
         for r in juesuan_audit::rules::RULES {
-            println!("{:<14} {:<6} {}", r.id, "审计", r.title);
+            s.push_str(&format!("{:<14} {:<6} {}\n", r.id, "审计", r.title));
         }
+        term::out(&s)?;
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
 /// docs/RULES.md: the core registry's rules, then the audit's.
@@ -378,52 +400,82 @@ pub(crate) fn rules_markdown() -> String {
     juesuan_rules::rules_markdown() + &juesuan_audit::rules::markdown()
 }
 
-fn score(input: &Path, format: &str) -> ExitCode {
-    let loaded = match load(input, None) {
-        Ok(l) => l,
-        Err(f) => return fail(f),
-    };
+fn score(input: &Path, format: &str) -> Outcome {
+    if !matches!(format, "text" | "json") {
+        return Err(fail(Failure::Other(format!(
+            "未知的输出格式 “{format}”：可用 text、json"
+        ))));
+    }
+    let loaded = load(input, None).map_err(fail)?;
     if loaded.report.projects.is_empty() {
-        println!("没有项目绩效自评（projects/ 目录为空或不存在）。");
-        return ExitCode::SUCCESS;
+        term::outln("没有项目绩效自评（projects/ 目录为空或不存在）。")?;
+        return Ok(ExitCode::SUCCESS);
     }
-    match format {
-        "text" => print!("{}", score::text(&loaded.report, loaded.profile)),
-        "json" => {
-            match serde_json::to_string_pretty(&score::scores(&loaded.report, loaded.profile)) {
-                Ok(s) => println!("{s}"),
-                Err(e) => return fail(Failure::Other(format!("无法输出 JSON：{e}"))),
-            }
+    if format == "json" {
+        match serde_json::to_string_pretty(&score::scores(&loaded.report, loaded.profile)) {
+            Ok(s) => term::outln(&s)?,
+            Err(e) => return Err(fail(Failure::Other(format!("无法输出 JSON：{e}")))),
         }
-        other => {
-            return fail(Failure::Other(format!(
-                "未知的输出格式 “{other}”：可用 text、json"
-            )));
-        }
+    } else {
+        term::out(&score::text(&loaded.report, loaded.profile))?;
     }
-    ExitCode::SUCCESS
+    Ok(ExitCode::SUCCESS)
 }
 
-fn profiles() -> ExitCode {
+fn profiles() -> Outcome {
+    let mut s = String::new();
     for id in juesuan_profile::BUILTIN {
-        match juesuan_profile::builtin(id) {
-            Ok(p) => println!(
-                "{:<14} {}（{} 张表，情况说明 {} 节）",
-                p.id,
-                p.name,
-                p.tables.len(),
-                p.narrative.sections.len()
-            ),
-            Err(e) => return fail(Failure::Other(e.to_string())),
-        }
+        let p = juesuan_profile::builtin(id).map_err(|e| fail(Failure::Other(e.to_string())))?;
+        s.push_str(&format!(
+            "{:<14} {}（{} 张表，情况说明 {} 节）\n",
+            p.id,
+            p.name,
+            p.tables.len(),
+            p.narrative.sections.len()
+        ));
     }
-    ExitCode::SUCCESS
+    term::out(&s)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Set by the panic hook: the run ends with [`PANIC_EXIT`] whatever else happens.
+static PANICKED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The exit code after a panic (EX_SOFTWARE: an internal error).
+const PANIC_EXIT: u8 = 70;
+
+/// The last guard: a panic (a bug) prints one Chinese line saying where and how to
+/// report it — a backtrace only when `RUST_BACKTRACE` asks for one — and the run
+/// ends with exit code 70, whichever thread it happened on: `main` catches the
+/// unwinding and checks [`PANICKED`] at the end (no `process::exit`, so temporary
+/// files are still cleaned up on the way out).
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        PANICKED.store(true, std::sync::atomic::Ordering::SeqCst);
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at = info
+            .location()
+            .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()))
+            .unwrap_or_else(|| "未知位置".to_string());
+        term::errln(&format!(
+            "内部错误：{what}（位于 {at}）（请把这条信息和所用的命令报告给开发者）"
+        ));
+        if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+            term::errln(&std::backtrace::Backtrace::force_capture().to_string());
+        }
+    }));
 }
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -434,13 +486,27 @@ fn main() -> ExitCode {
                     | ErrorKind::DisplayVersion
                     | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
             ) {
-                print!("{e}");
-                return ExitCode::SUCCESS;
+                return match term::out(&e.to_string()) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(code) => code,
+                };
             }
-            eprintln!("命令行参数有误（运行 juesuan --help 查看用法）：\n{e}");
+            term::errln(&format!(
+                "命令行参数有误（运行 juesuan --help 查看用法）：\n{e}"
+            ));
             return ExitCode::from(2);
         }
     };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli)));
+    match outcome {
+        _ if PANICKED.load(std::sync::atomic::Ordering::SeqCst) => ExitCode::from(PANIC_EXIT),
+        Ok(Ok(code) | Err(code)) => code,
+        Err(_) => ExitCode::from(PANIC_EXIT),
+    }
+}
+
+/// Runs the command given.
+fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Check {
             input,
@@ -478,7 +544,13 @@ fn main() -> ExitCode {
             output,
             summary,
             all,
-        } => audit::audit(&inputs, &format, output.as_deref(), summary.as_deref(), all),
+        } => audit::audit(
+            &inputs,
+            format.as_deref(),
+            output.as_deref(),
+            summary.as_deref(),
+            all,
+        ),
         Command::Extract { input, output } => audit::extract(&input, &output),
     }
 }

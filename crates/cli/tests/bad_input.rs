@@ -493,20 +493,31 @@ fn a_build_with_errors_writes_nothing_unless_forced() {
 
 #[test]
 fn a_full_disk_leaves_no_half_written_report() {
-    // The temporary file of report.pdf is a link to /dev/full, where every write
-    // fails with "no space left on device", as on a full disk.
+    // Every write past the first 512 bytes fails (a file-size limit, with SIGXFSZ
+    // ignored: EFBIG), as on a full disk. Temporary files are created with O_EXCL,
+    // so a symlink planted at a temporary name cannot stand in for /dev/full.
     let t = tempfile::tempdir().unwrap();
     let out = t.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    std::os::unix::fs::symlink("/dev/full", out.join(".report.pdf.juesuan-tmp")).unwrap();
-    let r = juesuan(&[
-        "build",
-        example().to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("磁盘空间不足"), "{}", r.stderr);
+    let out_ = Command::new("sh")
+        .args([
+            "-c",
+            "ulimit -f 1; trap '' XFSZ; exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_juesuan"),
+            "build",
+            example().to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let r = Run {
+        code: out_.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out_.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out_.stderr).into_owned(),
+    };
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(r.stderr.contains("无法写入"), "{}", r.stderr);
     assert!(!r.stderr.contains("panicked"));
     let left: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
