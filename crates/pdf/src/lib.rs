@@ -10,7 +10,10 @@ mod fonts;
 mod layout;
 mod world;
 
-pub use fonts::{FontError, fallback_only, load as load_fonts};
+pub use fonts::{
+    FontError, LoadedFonts, MAX_FONT_BYTES, MAX_FONT_FILES, MAX_USER_FONT_BYTES, SkippedFont,
+    fallback_only, load as load_fonts, load_all as load_fonts_reporting, read_font,
+};
 pub use layout::{PdfDoc, layout};
 
 use juesuan_compose::Document;
@@ -32,6 +35,39 @@ pub enum PdfError {
     /// The template did not compile (a bug in the template or the data).
     #[error("PDF 排版失败：{0}")]
     Typeset(String),
+    /// The template named by [`TEMPLATE_ENV`] could not be used.
+    #[error("环境变量 {TEMPLATE_ENV} 指定的模板 {path} 无法使用：{reason}")]
+    Template {
+        /// The path as given.
+        path: String,
+        /// Why, in Chinese.
+        reason: String,
+    },
+}
+
+/// For template work: a path to a `report.typ` that replaces the built-in template
+/// without rebuilding. Read like a font ([`read_font`]): a regular file of at most
+/// [`MAX_TEMPLATE_BYTES`], else an error naming it (never a wait on a FIFO, never a
+/// read without limit).
+pub const TEMPLATE_ENV: &str = "JUESUAN_TEMPLATE";
+
+/// The largest template read from [`TEMPLATE_ENV`] (1 MB; the built-in one is 6 KB).
+pub const MAX_TEMPLATE_BYTES: u64 = 1_000_000;
+
+/// The template in force: the file named by [`TEMPLATE_ENV`], or the built-in one.
+fn template() -> Result<std::borrow::Cow<'static, str>, PdfError> {
+    let Some(path) = std::env::var_os(TEMPLATE_ENV) else {
+        return Ok(std::borrow::Cow::Borrowed(TEMPLATE));
+    };
+    let path = std::path::PathBuf::from(path);
+    let fail = |reason: String| PdfError::Template {
+        path: path.display().to_string(),
+        reason,
+    };
+    let bytes = fonts::read_capped(&path, MAX_TEMPLATE_BYTES).map_err(fail)?;
+    String::from_utf8(bytes)
+        .map(std::borrow::Cow::Owned)
+        .map_err(|_| fail("不是 UTF-8 文本".to_string()))
 }
 
 fn diagnostics(errors: &[SourceDiagnostic]) -> String {
@@ -67,10 +103,8 @@ impl Typeset {
 /// Lays out a document with the given fonts.
 pub fn typeset(doc: &Document, fonts: Vec<Font>) -> Result<Typeset, PdfError> {
     let data = serde_json::to_vec(&layout(doc)).map_err(|e| PdfError::Typeset(e.to_string()))?;
-    // For template work: JUESUAN_TEMPLATE=path/to/report.typ replaces the built-in
-    // template without rebuilding.
-    let custom = std::env::var_os("JUESUAN_TEMPLATE").and_then(|p| std::fs::read_to_string(p).ok());
-    let world = ReportWorld::new(custom.as_deref().unwrap_or(TEMPLATE), data, fonts)
+    let template = template()?;
+    let world = ReportWorld::new(&template, data, fonts)
         .ok_or_else(|| PdfError::Typeset("内部路径无效".into()))?;
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|e| PdfError::Typeset(diagnostics(e.as_slice())))?;
@@ -93,18 +127,17 @@ pub fn render_with(doc: &Document, fonts: Vec<Font>) -> Result<Vec<u8>, PdfError
     let pdf = typeset.pdf(&doc.title)?;
     let t2 = std::time::Instant::now();
     if std::env::var_os("JUESUAN_TIMING").is_some() {
-        #[allow(
-            clippy::print_stderr,
-            reason = "opt-in timing of the stages, for benchmarks"
-        )]
-        {
-            eprintln!(
-                "pdf: typeset {:?} ({} pages), export {:?}",
-                t1 - t0,
-                typeset.pages(),
-                t2 - t1
-            );
-        }
+        // Opt-in timing of the stages, for benchmarks. Written with `writeln!` and
+        // its error ignored: `eprintln!` panics when standard error is closed or
+        // full. (Issue 14 moves this out of the library.)
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "pdf: typeset {:?} ({} pages), export {:?}",
+            t1 - t0,
+            typeset.pages(),
+            t2 - t1
+        );
     }
     Ok(pdf)
 }
