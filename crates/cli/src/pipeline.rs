@@ -1,6 +1,6 @@
 //! Glue: input → report → figures and tables → document → findings.
 
-use juesuan_compose::{Block, Document};
+use juesuan_compose::Document;
 use juesuan_ingest::{InputErrors, read_text_dir};
 use juesuan_model::{Finding, Report, sort_findings};
 use juesuan_profile::Profile;
@@ -121,7 +121,7 @@ pub fn load(input: &Path, narrative: Option<&Path>) -> Result<Loaded, Failure> {
             juesuan_ingest::guard::read_file(path, &shown, juesuan_ingest::guard::Kind::Narrative)
                 .and_then(|bytes| juesuan_ingest::guard::decode_text(&bytes, &shown))
                 .map_err(|e| Failure::Other(format!("情况说明文件 {e}")))?;
-        ctx.narrative_diffs = Some(narrative_diffs(&document, profile, &text));
+        ctx.narrative_diffs = Some(juesuan_compose::narrative_diffs(&document, profile, &text));
     }
     let mut findings = juesuan_rules::run(ctx);
     if is_workbook(input) {
@@ -135,52 +135,4 @@ pub fn load(input: &Path, narrative: Option<&Path>) -> Result<Loaded, Failure> {
         document,
         findings,
     })
-}
-
-/// Sentence-by-sentence differences between a stated 情况说明 and ours.
-pub fn narrative_diffs(
-    doc: &Document,
-    profile: &Profile,
-    text: &str,
-) -> Vec<juesuan_compose::Difference> {
-    let ids: Vec<String> = profile
-        .narrative
-        .sections
-        .iter()
-        .map(|s| s.id.clone())
-        .collect();
-    let ours = juesuan_compose::document_sections(doc, &ids);
-    let titles: Vec<(String, String)> = profile
-        .narrative
-        .sections
-        .iter()
-        .map(|s| (s.id.clone(), s.title.clone()))
-        .collect();
-    let headings: Vec<String> = doc
-        .parts
-        .iter()
-        .flat_map(|p| &p.blocks)
-        .filter_map(|b| match b {
-            Block::Heading { text, .. } => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
-    let stop = profile.part("glossary").map_or_else(
-        || "第四部分".to_string(),
-        |p| {
-            p.title
-                .split_whitespace()
-                .next()
-                .unwrap_or("第四部分")
-                .to_string()
-        },
-    );
-    let theirs = juesuan_compose::stated_sections(
-        text,
-        &titles,
-        &headings,
-        std::slice::from_ref(&doc.title),
-        &stop,
-    );
-    juesuan_compose::diff(&ours, &theirs)
 }

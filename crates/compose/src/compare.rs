@@ -11,6 +11,7 @@
 
 use crate::doc::{Block, Document};
 use crate::narrative::Section;
+use juesuan_profile::Profile;
 use std::collections::BTreeMap;
 
 /// A section of a narrative as sentences.
@@ -512,6 +513,53 @@ pub fn diff(ours: &[SectionText], theirs: &[SectionText]) -> Vec<Difference> {
         }
     }
     out
+}
+
+/// Sentence-by-sentence differences between a stated 情况说明 `text` (a published
+/// report's, last year's) and the one composed in `doc`: both cut into the
+/// profile's sections, the stated text read up to the glossary part's title
+/// (`第四部分`), then aligned by [`diff`]. What `check --narrative` reports.
+pub fn narrative_diffs(doc: &Document, profile: &Profile, text: &str) -> Vec<Difference> {
+    let ids: Vec<String> = profile
+        .narrative
+        .sections
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    let ours = document_sections(doc, &ids);
+    let titles: Vec<(String, String)> = profile
+        .narrative
+        .sections
+        .iter()
+        .map(|s| (s.id.clone(), s.title.clone()))
+        .collect();
+    let headings: Vec<String> = doc
+        .parts
+        .iter()
+        .flat_map(|p| &p.blocks)
+        .filter_map(|b| match b {
+            Block::Heading { text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    let stop = profile.part("glossary").map_or_else(
+        || "第四部分".to_string(),
+        |p| {
+            p.title
+                .split_whitespace()
+                .next()
+                .unwrap_or("第四部分")
+                .to_string()
+        },
+    );
+    let theirs = stated_sections(
+        text,
+        &titles,
+        &headings,
+        std::slice::from_ref(&doc.title),
+        &stop,
+    );
+    diff(&ours, &theirs)
 }
 
 #[cfg(test)]

@@ -36,38 +36,9 @@ type Diff = (String, String, String);
 
 fn actual_differences() -> BTreeMap<Diff, usize> {
     let (doc, profile) = compose();
-    let ids: Vec<String> = profile
-        .narrative
-        .sections
-        .iter()
-        .map(|s| s.id.clone())
-        .collect();
-    let ours = juesuan_compose::document_sections(&doc, &ids);
     let seed =
         std::fs::read_to_string(root().join("../shared/seed/000_4d08a9674d8dc8ea.txt")).unwrap();
-    let titles: Vec<(String, String)> = profile
-        .narrative
-        .sections
-        .iter()
-        .map(|s| (s.id.clone(), s.title.clone()))
-        .collect();
-    let headings: Vec<String> = doc
-        .parts
-        .iter()
-        .flat_map(|p| &p.blocks)
-        .filter_map(|b| match b {
-            Block::Heading { text, .. } => Some(text.clone()),
-            _ => None,
-        })
-        .collect();
-    let theirs = juesuan_compose::stated_sections(
-        &seed,
-        &titles,
-        &headings,
-        std::slice::from_ref(&doc.title),
-        "第四部分",
-    );
-    juesuan_compose::diff(&ours, &theirs)
+    juesuan_compose::narrative_diffs(&doc, profile, &seed)
         .into_iter()
         .fold(BTreeMap::new(), |mut m, d| {
             let key = (
