@@ -26,7 +26,7 @@
 //! line-ending normalisation and the split into lines are each one pass: time and
 //! memory linear in the size of the text (the lines hold one copy of it).
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -235,25 +235,13 @@ pub enum ReadError {
     },
 }
 
-/// `O_NONBLOCK` on Linux: opening a FIFO (swapped in after the check) returns at
-/// once instead of waiting for a writer; the handle is then refused.
-#[cfg(target_os = "linux")]
-const O_NONBLOCK: i32 = 0o4000;
-
-/// What a file system object that is not a regular file is, in Chinese.
-fn not_regular(meta: &std::fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let t = meta.file_type();
+/// What a file system object that is not a regular file is, in Chinese: the
+/// input side's words, with what to give instead of a directory.
+fn not_regular(t: std::fs::FileType) -> &'static str {
     if t.is_dir() {
         "这是目录，不是文件：请给出要审计的 PDF 或文本文件"
-    } else if t.is_fifo() {
-        "这是命名管道（FIFO），不是普通文件：读取它可能永远等不到结束，已拒绝"
-    } else if t.is_socket() {
-        "这是套接字，不是普通文件，已拒绝"
-    } else if t.is_block_device() || t.is_char_device() {
-        "这是设备文件，不是普通文件，已拒绝读取"
     } else {
-        "不是普通文件，已拒绝"
+        juesuan_ingest::guard::describe(t)
     }
 }
 
@@ -295,47 +283,19 @@ pub fn open_checked(
     cap: u64,
     kind: InputKind,
 ) -> Result<(File, u64), ReadError> {
-    let link = std::fs::symlink_metadata(path).map_err(|e| io_error(shown, &e))?;
-    let meta = if link.file_type().is_symlink() {
-        std::fs::metadata(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::NotFound {
-                ReadError::BrokenLink(shown.to_string())
-            } else {
-                io_error(shown, &e)
-            }
-        })?
-    } else {
-        link
-    };
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular {
+    use juesuan_ingest::guard::Refusal;
+    let (file, len) = juesuan_ingest::guard::open_regular(path).map_err(|r| match r {
+        Refusal::Io(e) => io_error(shown, &e),
+        Refusal::BrokenLink => ReadError::BrokenLink(shown.to_string()),
+        Refusal::NotRegular(t) => ReadError::NotRegular {
             path: shown.to_string(),
-            what: not_regular(&meta).to_string(),
-        });
+            what: not_regular(t).to_string(),
+        },
+    })?;
+    if len > cap {
+        return Err(too_large(shown, len, cap, kind));
     }
-    if meta.len() > cap {
-        return Err(too_large(shown, meta.len(), cap, kind));
-    }
-    let mut o = OpenOptions::new();
-    o.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(O_NONBLOCK);
-    }
-    let file = o.open(path).map_err(|e| io_error(shown, &e))?;
-    // What was opened may not be what was looked at: check the handle itself.
-    let opened = file.metadata().map_err(|e| io_error(shown, &e))?;
-    if !opened.is_file() {
-        return Err(ReadError::NotRegular {
-            path: shown.to_string(),
-            what: not_regular(&opened).to_string(),
-        });
-    }
-    if opened.len() > cap {
-        return Err(too_large(shown, opened.len(), cap, kind));
-    }
-    Ok((file, opened.len()))
+    Ok((file, len))
 }
 
 /// Reads at most `cap` bytes more from `r` after `head`; more is [`ReadError::TooLarge`].

@@ -69,21 +69,9 @@ pub fn present(path: &Path) -> bool {
 #[cfg(target_os = "linux")]
 const O_NONBLOCK: i32 = 0o4000;
 
-fn open_nonblocking(path: &Path) -> std::io::Result<File> {
-    let mut o = OpenOptions::new();
-    o.read(true);
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.custom_flags(O_NONBLOCK);
-    }
-    o.open(path)
-}
-
 /// What a file system object that is not a regular file is, in Chinese.
-fn not_regular(meta: &std::fs::Metadata) -> &'static str {
+pub fn describe(t: std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
-    let t = meta.file_type();
     if t.is_dir() {
         "这是目录，不是文件"
     } else if t.is_fifo() {
@@ -95,6 +83,53 @@ fn not_regular(meta: &std::fs::Metadata) -> &'static str {
     } else {
         "不是普通文件"
     }
+}
+
+/// Why [`open_regular`] did not open a path; each caller words it in its own error.
+#[derive(Debug)]
+pub enum Refusal {
+    /// `stat` or `open` failed (missing, no permission, a link loop …).
+    Io(std::io::Error),
+    /// A symbolic link whose target does not exist.
+    BrokenLink,
+    /// Not a regular file (directory, FIFO, socket, device): its type.
+    NotRegular(std::fs::FileType),
+}
+
+/// Opens `path` for reading only if it is a regular file, following symbolic links:
+/// checked with `stat` before opening (so a FIFO is never waited on), opened
+/// non-blocking, and checked again on the opened handle (the object can be
+/// swapped in between). Returns the handle and its size. The one opener of every
+/// input reader (this module's, the audit's).
+pub fn open_regular(path: &Path) -> Result<(File, u64), Refusal> {
+    let link = std::fs::symlink_metadata(path).map_err(Refusal::Io)?;
+    let meta = if link.file_type().is_symlink() {
+        std::fs::metadata(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                Refusal::BrokenLink
+            } else {
+                Refusal::Io(e)
+            }
+        })?
+    } else {
+        link
+    };
+    if !meta.is_file() {
+        return Err(Refusal::NotRegular(meta.file_type()));
+    }
+    let mut o = OpenOptions::new();
+    o.read(true);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(O_NONBLOCK);
+    }
+    let file = o.open(path).map_err(Refusal::Io)?;
+    let opened = file.metadata().map_err(Refusal::Io)?;
+    if !opened.is_file() {
+        return Err(Refusal::NotRegular(opened.file_type()));
+    }
+    Ok((file, opened.len()))
 }
 
 /// Why a path cannot be read, in Chinese.
@@ -128,33 +163,17 @@ pub fn read_file_with(
     too_large: &dyn Fn(u64) -> String,
 ) -> Result<Vec<u8>, InputError> {
     let err = |m: String| InputError::at(SourceRef::file(shown), m);
-    let link = std::fs::symlink_metadata(path).map_err(|e| err(io_reason(&e)))?;
-    // Follow a symbolic link; a broken or looping one is named as such.
-    let meta = if link.file_type().is_symlink() {
-        std::fs::metadata(path).map_err(|e| {
-            err(if e.kind() == std::io::ErrorKind::NotFound {
-                "符号链接指向的文件不存在（断开的链接）".to_string()
-            } else {
-                io_reason(&e)
-            })
-        })?
-    } else {
-        link
-    };
-    if !meta.is_file() {
-        return Err(err(not_regular(&meta).to_string()));
+    let (file, len) = open_regular(path).map_err(|r| {
+        err(match r {
+            Refusal::Io(e) => io_reason(&e),
+            Refusal::BrokenLink => "符号链接指向的文件不存在（断开的链接）".to_string(),
+            Refusal::NotRegular(t) => describe(t).to_string(),
+        })
+    })?;
+    if len > cap {
+        return Err(err(too_large(len)));
     }
-    if meta.len() > cap {
-        return Err(err(too_large(meta.len())));
-    }
-    let file = open_nonblocking(path).map_err(|e| err(io_reason(&e)))?;
-    // The object opened may not be the one looked at (it can be replaced in
-    // between): check the handle itself.
-    let opened = file.metadata().map_err(|e| err(io_reason(&e)))?;
-    if !opened.is_file() {
-        return Err(err(not_regular(&opened).to_string()));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(opened.len().min(cap)).unwrap_or(0));
+    let mut bytes = Vec::with_capacity(usize::try_from(len.min(cap)).unwrap_or(0));
     file.take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|e| err(io_reason(&e)))?;
