@@ -7,85 +7,10 @@
 //! Bad input: every unusable input gets a Chinese message naming file and line (and
 //! field), exit code 2, no output written, and never a panic.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{Run, example, juesuan, refused, replace, scratch};
 use std::process::Command;
-
-fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/jincheng-amr-2022")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
-/// A scratch copy of the example, changed by `edit`.
-fn scratch(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
-    let t = tempfile::tempdir().unwrap();
-    copy_dir(&example(), &t.path().join("in"));
-    edit(&t.path().join("in"));
-    t
-}
-
-fn replace(path: &Path, from: &str, to: &str) {
-    let s = std::fs::read_to_string(path).unwrap();
-    assert!(
-        s.contains(from),
-        "{} does not contain {from:?}",
-        path.display()
-    );
-    std::fs::write(path, s.replacen(from, to, 1)).unwrap();
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn juesuan(args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_juesuan"))
-        .args(args)
-        .output()
-        .unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// `check` and `build` both refuse with exit 2, say every `expect`ed phrase, write
-/// nothing, and do not panic.
-fn refused(t: &tempfile::TempDir, expect: &[&str]) {
-    let input = t.path().join("in");
-    let input = input.to_str().unwrap();
-    let check = juesuan(&["check", input]);
-    assert_eq!(check.code, 2, "check exit code; stderr:\n{}", check.stderr);
-    for e in expect {
-        assert!(
-            check.stderr.contains(e),
-            "check stderr lacks {e:?}:\n{}",
-            check.stderr
-        );
-    }
-    let out = t.path().join("out");
-    let build = juesuan(&["build", input, "-o", out.to_str().unwrap()]);
-    assert_eq!(build.code, 2, "build exit code; stderr:\n{}", build.stderr);
-    assert!(!out.exists(), "build wrote output despite bad input");
-    for r in [&check, &build] {
-        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
-        assert!(r.stderr.contains("错误："), "{}", r.stderr);
-    }
-}
 
 #[test]
 fn unknown_profile() {

@@ -10,107 +10,12 @@
 //! cannot swallow rows, and control characters never reach an output. Each test is
 //! named after the defect it pins; each fails on the code before the fix.
 
+mod common;
+
+use common::{example, juesuan, refused, replace, scratch};
 use std::os::unix::fs::symlink;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-
-fn example() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/jincheng-amr-2022")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let target = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &target);
-        } else {
-            std::fs::copy(e.path(), target).unwrap();
-        }
-    }
-}
-
-/// A scratch copy of the example (as `in/`), changed by `edit`.
-fn scratch(edit: impl FnOnce(&Path)) -> tempfile::TempDir {
-    let t = tempfile::tempdir().unwrap();
-    copy_dir(&example(), &t.path().join("in"));
-    edit(&t.path().join("in"));
-    t
-}
-
-fn replace(path: &Path, from: &str, to: &str) {
-    let s = std::fs::read_to_string(path).unwrap();
-    assert!(s.contains(from), "{} lacks {from:?}", path.display());
-    std::fs::write(path, s.replacen(from, to, 1)).unwrap();
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary, killing it after 60 s: a hang is a failure, not a stuck test.
-fn juesuan(args: &[&str]) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_juesuan"))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        if start.elapsed() > Duration::from_secs(60) {
-            child.kill().unwrap();
-            panic!("juesuan {args:?} hung for 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// `check` and `build` refuse with exit 2, say every expected phrase, and build
-/// writes nothing.
-fn refused(t: &tempfile::TempDir, expect: &[&str]) {
-    let input = t.path().join("in");
-    let input = input.to_str().unwrap();
-    let check = juesuan(&["check", input]);
-    assert_eq!(
-        check.code, 2,
-        "check: stderr\n{}\nstdout\n{}",
-        check.stderr, check.stdout
-    );
-    for e in expect {
-        assert!(
-            check.stderr.contains(e),
-            "check stderr lacks {e:?}:\n{}",
-            check.stderr
-        );
-    }
-    assert!(!check.stderr.contains("panicked"), "{}", check.stderr);
-    let out = t.path().join("out");
-    let build = juesuan(&[
-        "build",
-        input,
-        "-o",
-        out.to_str().unwrap(),
-        "--format",
-        "html,json",
-    ]);
-    assert_eq!(build.code, 2, "build: {}", build.stderr);
-    assert!(!out.exists(), "build wrote {}", out.display());
-}
+use std::path::Path;
+use std::process::Command;
 
 #[test]
 fn text_dir_year_out_of_range_is_refused_as_in_the_workbook() {
