@@ -97,18 +97,24 @@ fn quoted(a: &Audit, f: &Finding) -> Option<String> {
         _ => None,
     })?;
     let line = src.line?;
-    let paged = a.source.pages > 1;
-    a.source
-        .lines
-        .iter()
-        .find(|l| {
-            if paged {
-                l.in_page == line && src.file.ends_with(&format!("第{}页", l.page))
-            } else {
-                l.no == line
-            }
-        })
-        .map(|l| l.text.trim().to_string())
+    let lines = &a.source.lines;
+    // The source's lines are in document order (page, then line): a binary search,
+    // not a scan per finding (a report can have as many findings as lines).
+    let i = if a.source.pages > 1 {
+        let page: u32 = src
+            .file
+            .strip_suffix("页")?
+            .rsplit_once('第')?
+            .1
+            .parse()
+            .ok()?;
+        lines
+            .binary_search_by_key(&(page, line), |l| (l.page, l.in_page))
+            .ok()?
+    } else {
+        lines.binary_search_by_key(&line, |l| l.no).ok()?
+    };
+    lines.get(i).map(|l| l.text.trim().to_string())
 }
 
 /// Where a finding is, as a file position when known.
