@@ -35,8 +35,9 @@ fn indicator(target: &str, actual: &str, weight: &str) -> Indicator {
 /// loaders accept (no upper bound) times a 29-digit actual overflowed i128 in
 /// `Points::scaled` (crates/model/src/perf.rs), "attempt to multiply with
 /// overflow" from `juesuan_perf::indicator`, i.e. from `check` of a project file.
+/// Fixed twice over: the product is checked, and the loaders refuse a weight over
+/// 100 points (`juesuan_ingest::validate::MAX_POINTS`).
 #[test]
-#[ignore = "fuzz crash, not yet fixed: Points::scaled multiplies without checking (crates/model/src/perf.rs:59)"]
 fn huge_weight_times_huge_actual_is_not_a_panic() {
     let ind = indicator(
         "21111111082739",

@@ -350,3 +350,16 @@ fn department_starting_with_a_formula_is_neutralised_in_open_data() {
         "an amount was prefixed"
     );
 }
+
+#[test]
+fn indicator_weight_over_a_hundred_points_is_refused() {
+    // The fuzzer's crash (fuzz_regressions.rs) came from a weight no form allows.
+    let t = scratch(|d| {
+        replace(
+            &d.join("projects/12-抽检费.toml"),
+            "weight = \"10\"",
+            "weight = \"16566676006666000\"",
+        )
+    });
+    refused(&t, &["12-抽检费.toml 第", "超出范围（应为 0–100 分）"]);
+}

@@ -13,13 +13,14 @@
 //! | every text (职责, 原因, 项目文字, 指标) | at most [`MAX_TEXT_CHARS`] characters (an Excel cell holds 32,767) |
 //! | every text | no NUL or other C0 control character except tab and newline |
 //! | counts | vehicles 0–[`MAX_VEHICLES`] per kind, equipment 0–[`MAX_EQUIPMENT`], 批次/人次 and other counts 0–[`MAX_COUNT`] |
+//! | weights and scores (指标分值, 得分, 自评得分) | 0–[`MAX_POINTS`] points |
 //! | amounts | each within ±[`juesuan_model::MAX_ABS_FEN`] (checked by the parsers); all of them together within [`juesuan_model::MAX_TOTAL_FEN`] |
 //!
 //! Cost: linear in the report's size.
 
 use crate::error::{InputError, InputErrors};
 use crate::guard::control_in;
-use juesuan_model::{Key, MAX_TOTAL_FEN, Measure, Money, Num, Report, SourceRef};
+use juesuan_model::{Key, MAX_TOTAL_FEN, Measure, Money, Num, Points, Report, SourceRef};
 use std::ops::RangeInclusive;
 
 /// The years a report may be for.
@@ -38,6 +39,9 @@ pub const MAX_VEHICLES: i64 = 100_000;
 pub const MAX_EQUIPMENT: i64 = 1_000_000;
 /// Other counts: 批次, 人次, 人数.
 pub const MAX_COUNT: i64 = 100_000_000;
+/// A weight or score: 财预〔2020〕10号 scores a project out of 100 points, so no
+/// weight or score exceeds it (and the scorer's products stay exact).
+pub const MAX_POINTS: Points = Points::whole(100);
 
 /// The range a count of `measure` (or a declared count id) may take.
 pub fn count_range(measure: Option<Measure>) -> RangeInclusive<i64> {
@@ -60,6 +64,7 @@ pub fn validate(report: &Report) -> Result<(), InputErrors> {
     v.texts();
     v.projects();
     v.counts();
+    v.points();
     v.total();
     if v.errors.is_empty() {
         Ok(())
@@ -319,6 +324,64 @@ impl Validator<'_> {
         }
     }
 
+    /// Weights and scores within 0–[`MAX_POINTS`].
+    fn points(&mut self) {
+        let r = self.report;
+        let mut bad: Vec<(SourceRef, String)> = Vec::new();
+        let over = |what: &str, p: Points| {
+            format!(
+                "{what} {} 超出范围（应为 0–{} 分）",
+                p.display(),
+                MAX_POINTS.display()
+            )
+        };
+        for p in &r.projects {
+            for i in &p.indicators {
+                if i.weight > MAX_POINTS {
+                    bad.push((
+                        i.source.clone(),
+                        over(&format!("指标“{}”的分值", i.name), i.weight),
+                    ));
+                }
+                if let Some(s) = i.score.filter(|s| *s > MAX_POINTS) {
+                    bad.push((
+                        i.source.clone(),
+                        over(&format!("指标“{}”的得分", i.name), s),
+                    ));
+                }
+            }
+            let st = &p.stated;
+            for (id, what, v) in [
+                ("budget_score", "预算执行率得分", st.budget_score),
+                ("indicator_score", "指标得分", st.indicator_score),
+                ("total", "总得分", st.total),
+            ] {
+                if let Some(v) = v.filter(|v| *v > MAX_POINTS) {
+                    let src = st
+                        .sources
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| p.source.clone());
+                    bad.push((src, over(&format!("项目“{}”的{what}", p.name), v)));
+                }
+            }
+        }
+        for (id, v) in &r.narrative.scores {
+            if *v > MAX_POINTS {
+                let src = r
+                    .narrative
+                    .sources
+                    .get(&format!("scores.{id}"))
+                    .cloned()
+                    .unwrap_or_else(|| self.file());
+                bad.push((src, over("得分", *v)));
+            }
+        }
+        for (src, m) in bad {
+            self.err(src, m);
+        }
+    }
+
     /// The magnitudes of every amount together within [`MAX_TOTAL_FEN`]: then no
     /// derived sum can overflow (see the constant).
     fn total(&mut self) {
@@ -433,6 +496,17 @@ mod tests {
         r.facts
             .scalars
             .insert(Measure::VehEmergency, Num::Count(MAX_VEHICLES));
+        assert!(validate(&r).is_ok());
+    }
+
+    #[test]
+    fn points_beyond_a_hundred_are_refused() {
+        let mut r = report();
+        r.narrative
+            .scores
+            .insert("perf.overall".into(), Points::whole(101));
+        assert!(validate(&r).unwrap_err().0[0].message.contains("超出范围"));
+        r.narrative.scores.insert("perf.overall".into(), MAX_POINTS);
         assert!(validate(&r).is_ok());
     }
 

@@ -51,12 +51,19 @@ impl Points {
             .map(Points)
     }
 
-    /// `weight × num / den`, 四舍五入 to 0.01 point.
+    /// `weight × num / den`, 四舍五入 to 0.01 point. Total: the inputs' points are
+    /// bounded (0–100, `juesuan_ingest::validate`), so the product fits `i128` for
+    /// any `num` below 10³⁴; beyond that (never from a validated input) the ratio
+    /// is rounded first rather than the product overflowing.
     pub fn scaled(self, num: i128, den: i128) -> Points {
         if den == 0 {
             return Points::ZERO;
         }
-        Points(i64::try_from(div_round_half_away(i128::from(self.0) * num, den)).unwrap_or(0))
+        let v = match i128::from(self.0).checked_mul(num) {
+            Some(p) => div_round_half_away(p, den),
+            None => div_round_half_away(num, den).saturating_mul(i128::from(self.0)),
+        };
+        Points(i64::try_from(v).unwrap_or(0))
     }
 
     /// `8`, `2.5`, `3.33`: as few decimals as needed, as score sheets print them.
