@@ -363,3 +363,52 @@ fn indicator_weight_over_a_hundred_points_is_refused() {
     });
     refused(&t, &["12-抽检费.toml 第", "超出范围（应为 0–100 分）"]);
 }
+
+/// The indicator tables of project 01 repeated to `n` indicators.
+fn many_indicators(n: usize) -> tempfile::TempDir {
+    scratch(|d| {
+        let p = d.join("projects/01-市场监督管理经费.toml");
+        let t = std::fs::read_to_string(&p).unwrap();
+        let (i, j) = (
+            t.find("[[indicators]]").unwrap(),
+            t.find("[results]").unwrap(),
+        );
+        let (head, rest) = t.split_at(i);
+        let (list, tail) = rest.split_at(j - i);
+        let blocks: Vec<String> = list
+            .split("[[indicators]]")
+            .skip(1)
+            .map(|b| format!("[[indicators]]{b}"))
+            .collect();
+        let body: String = (0..n).map(|k| blocks[k % blocks.len()].as_str()).collect();
+        std::fs::write(&p, format!("{head}{body}{tail}")).unwrap();
+    })
+}
+
+/// Issue 10, defect 13: `check` of 10,000 indicators took 11 s (each TOML span's
+/// line was found by counting newlines from the file's start: quadratic). 10× and
+/// 100× the example's largest project (about 20 indicators … 20,000) now run under a
+/// 2 GB address-space limit, within a minute.
+#[test]
+fn ten_thousand_indicators_check_in_linear_memory() {
+    for n in [2_000, 20_000] {
+        let t = many_indicators(n);
+        // A minute is a hang guard (the old code took about 85 s here in a debug
+        // build), not a speed test: speed is in docs/BENCHMARKS.md.
+        let out = Command::new("timeout")
+            .args(["60", "prlimit", "--as=2000000000"])
+            .arg(env!("CARGO_BIN_EXE_juesuan"))
+            .args(["check", t.path().join("in").to_str().unwrap()])
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{n} indicators: {:?}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(stdout.contains("检查 "), "{n}: no summary line");
+    }
+}

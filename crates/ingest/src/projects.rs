@@ -2,7 +2,7 @@
 //! order (name them `01-….toml`, `02-…`). See docs/INPUT.md.
 
 use crate::error::{InputError, InputErrors};
-use crate::textdir::{line_of, parse_toml};
+use crate::textdir::{Lines, parse_toml};
 use crate::values::Amount;
 use juesuan_model::{
     Actual, BudgetLine, Dec, Indicator, Parsed, Points, Project, ProjectStated, ProjectTexts,
@@ -257,7 +257,8 @@ pub fn read_projects(dir: &Path, shown_dir: &str, errors: &mut InputErrors) -> V
                 "项目级次应为 1（一级项目）或 2（二级项目）",
             ));
         }
-        let at = |s: std::ops::Range<usize>| SourceRef::line(&shown, line_of(&text_in, s.start));
+        let lines = Lines::new(&text_in);
+        let at = |s: std::ops::Range<usize>| SourceRef::line(&shown, lines.line(s.start));
         let mut indicators = Vec::new();
         for si in &raw.indicators {
             let src = at(si.span());

@@ -196,10 +196,30 @@ const VEHICLES: &[(&str, Slot)] = &[
     ("equipment", Slot::Fact(Measure::EquipCount)),
 ];
 
-/// 1-based line of a byte offset.
+/// Where each line of a text starts, for turning byte offsets (TOML spans) into
+/// 1-based line numbers: built once per file in O(n), each look-up O(log n) — a
+/// count of newlines per look-up made a file of many entries quadratic.
+pub(crate) struct Lines(Vec<usize>);
+
+impl Lines {
+    /// The line starts of `text`.
+    pub(crate) fn new(text: &str) -> Lines {
+        Lines(
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        )
+    }
+
+    /// 1-based line of a byte offset.
+    pub(crate) fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|start| *start <= offset).max(1)
+    }
+}
+
+/// 1-based line of a byte offset, for a single look-up.
 pub(crate) fn line_of(text: &str, offset: usize) -> usize {
-    text.get(..offset.min(text.len()))
-        .map_or(1, |t| t.matches('\n').count() + 1)
+    Lines::new(text).line(offset)
 }
 
 /// A text file of the directory, through the one guarded reader.
@@ -335,14 +355,14 @@ fn type_name(t: &str) -> String {
 }
 
 struct Ctx<'a> {
-    text: &'a str,
+    lines: Lines,
     shown: &'a str,
     errors: InputErrors,
 }
 
 impl Ctx<'_> {
     fn src<T>(&self, s: &Spanned<T>) -> SourceRef {
-        SourceRef::line(self.shown, line_of(self.text, s.span().start))
+        SourceRef::line(self.shown, self.lines.line(s.span().start))
     }
 }
 
@@ -380,7 +400,7 @@ pub fn read_text_dir(path: &Path) -> Result<(Report, &'static Profile), InputErr
     let text = read_text(&report_path, &shown)?;
     let raw: RawReport = parse_toml(&text, &shown)?;
     let mut ctx = Ctx {
-        text: &text,
+        lines: Lines::new(&text),
         shown: &shown,
         errors: InputErrors::default(),
     };
@@ -674,7 +694,8 @@ fn read_narrative(
     profile: &Profile,
     errors: &mut InputErrors,
 ) -> NarrativeInputs {
-    let src = |s: &Spanned<String>| SourceRef::line(shown, line_of(text, s.span().start));
+    let lines = Lines::new(text);
+    let src = |s: &Spanned<String>| SourceRef::line(shown, lines.line(s.span().start));
     let mut out = NarrativeInputs::default();
     for (k, v) in &raw.last_year {
         let here = src(k).with_field(format!("last_year.{}", k.get_ref()));
@@ -889,5 +910,22 @@ pub fn narrative_id(
     match declared_message(id, decls, section.name()) {
         None => Ok(None),
         Some(m) => Err(m),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_counting_newlines() {
+        let text = "a\nbb\n\nccc\nd";
+        let lines = Lines::new(text);
+        for offset in 0..text.len() + 3 {
+            let naive = text
+                .get(..offset.min(text.len()))
+                .map_or(1, |t| t.matches('\n').count() + 1);
+            assert_eq!(lines.line(offset), naive, "offset {offset}");
+        }
     }
 }
