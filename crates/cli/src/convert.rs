@@ -2,8 +2,8 @@
 //! a text directory.
 
 use crate::output::{DirMode, Inputs, check_dir, write_dir, write_files};
-use crate::pipeline::{Failure, is_workbook, read_input};
 use crate::{Outcome, fail, term};
+use juesuan_engine::{Failure, is_workbook, read_input};
 use std::path::Path;
 use std::process::ExitCode;
 

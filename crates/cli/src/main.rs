@@ -12,14 +12,13 @@
 mod audit;
 mod convert;
 mod output;
-mod pipeline;
 mod score;
 mod term;
 
 use clap::{Parser, Subcommand};
+use juesuan_engine::{Failure, Format, Loaded, load};
 use juesuan_model::Severity;
 use output::{DirMode, Inputs, counts, findings_text, format_of_extension, write_dir};
-use pipeline::{Failure, Loaded, load};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -212,19 +211,24 @@ fn check(input: &Path, format: &str, all: bool, strict: bool, narrative: Option<
     })
 }
 
-const FORMATS: &[&str] = &["pdf", "html", "xlsx", "json", "csv"];
-
 fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathBuf]) -> Outcome {
-    let formats: Vec<&str> = format
+    let names: Vec<&str> = format
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect();
-    if let Some(bad) = formats.iter().find(|f| !FORMATS.contains(f)) {
-        return Err(fail(Failure::Other(format!(
-            "未知的输出格式 “{bad}”：可用 {}",
-            FORMATS.join("、")
-        ))));
+    let mut formats = Vec::new();
+    for name in &names {
+        match Format::parse(name) {
+            Some(f) => formats.push(f),
+            None => {
+                let all: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+                return Err(fail(Failure::Other(format!(
+                    "未知的输出格式 “{name}”：可用 {}",
+                    all.join("、")
+                ))));
+            }
+        }
     }
     if formats.is_empty() {
         return Err(fail(Failure::Other("没有指定输出格式".to_string())));
@@ -241,7 +245,7 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
     }
     // CJK fonts take tens of milliseconds to read: load them while the input is read
     // and checked.
-    let mut fonts = formats.contains(&"pdf").then(|| {
+    let fonts = formats.contains(&Format::Pdf).then(|| {
         let dirs = font_dirs.to_vec();
         std::thread::spawn(move || juesuan_pdf::load_fonts(&dirs))
     });
@@ -256,56 +260,13 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
         term::errln("数据有错误，未生成报告。改正后重试，或加 --force 照样生成。");
         return Ok(ExitCode::from(1));
     }
-    let doc = &loaded.document;
-    // The PDF takes most of the time: typeset it on its own thread while the other
-    // formats are made here.
-    let rendered = std::thread::scope(|scope| {
-        let pdf = fonts.take().map(|fonts| {
-            scope.spawn(move || -> Result<Vec<u8>, String> {
-                let fonts = match fonts.join() {
-                    Ok(Ok(f)) => f,
-                    Ok(Err(e)) => return Err(e.to_string()),
-                    Err(_) => return Err("无法加载字体".to_string()),
-                };
-                juesuan_pdf::render_with(doc, fonts).map_err(|e| e.to_string())
-            })
-        });
-        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-        for f in &formats {
-            match *f {
-                "html" => files.push((
-                    "report.html".to_string(),
-                    juesuan_render::html::render(doc).into_bytes(),
-                )),
-                "json" => files.push((
-                    "report.json".to_string(),
-                    juesuan_render::json::render(
-                        &loaded.report,
-                        &loaded.derived.figures,
-                        &loaded.derived.tables,
-                        doc,
-                        &loaded.findings,
-                    )
-                    .map_err(|e| format!("无法生成 JSON：{e}"))?
-                    .into_bytes(),
-                )),
-                "xlsx" => files.push((
-                    "report.xlsx".to_string(),
-                    juesuan_xlsx::workbook(doc).map_err(|e| e.to_string())?,
-                )),
-                "csv" => files.extend(
-                    juesuan_render::opendata::render(&loaded.report, &loaded.derived.tables)
-                        .map_err(|e| format!("无法生成开放数据：{e}"))?,
-                ),
-                _ => {}
-            }
-        }
-        if let Some(pdf) = pdf {
-            let bytes = pdf.join().map_err(|_| "PDF 排版中断".to_string())??;
-            files.insert(0, ("report.pdf".to_string(), bytes));
-        }
-        Ok::<_, String>(files)
-    });
+    let fonts = match fonts.map(std::thread::JoinHandle::join) {
+        None => None,
+        Some(Ok(Ok(f))) => Some(f),
+        Some(Ok(Err(e))) => return Err(fail(Failure::Other(e.to_string()))),
+        Some(Err(_)) => return Err(fail(Failure::Other("无法加载字体".to_string()))),
+    };
+    let rendered = juesuan_engine::render(&loaded, &formats, fonts);
     let files = rendered.map_err(|m| fail(Failure::Other(m)))?;
     let mut read = vec![input.to_path_buf()];
     read.extend(font_dirs.iter().cloned());

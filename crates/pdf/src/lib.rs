@@ -19,7 +19,7 @@ pub use layout::{PdfDoc, layout};
 use juesuan_compose::Document;
 use typst::diag::{SourceDiagnostic, Warned};
 use typst::foundations::Smart;
-use typst::text::Font;
+pub use typst::text::Font;
 use typst_layout::PagedDocument;
 use world::ReportWorld;
 
