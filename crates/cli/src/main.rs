@@ -12,6 +12,7 @@
 mod audit;
 mod convert;
 mod output;
+mod platform;
 mod score;
 mod term;
 
@@ -135,6 +136,43 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// 启动决算公开平台：财政局收集、检查、退回、批准、公开各部门的报告；公众阅读、下载、检索
+    Serve {
+        /// 数据库地址；默认是数据目录中的 SQLite 文件。PostgreSQL：postgres://用户@主机/库
+        #[arg(long, value_name = "地址")]
+        database: Option<String>,
+        /// 监听地址
+        #[arg(long, default_value = "127.0.0.1:8080", value_name = "地址:端口")]
+        listen: String,
+        /// 数据目录（数据库文件与上传、生成的文件）
+        #[arg(long, default_value = "juesuan-data", value_name = "目录")]
+        data_dir: PathBuf,
+        /// 载入演示数据：示例报告（已公开）与一个城市的部门和账号
+        #[arg(long)]
+        demo: bool,
+        /// 本进程的后台任务数（PDF 生成、公开）
+        #[arg(long, default_value_t = 1)]
+        workers: usize,
+        /// 通过 HTTPS 提供服务（直接或在反向代理之后）：Cookie 加 Secure
+        #[arg(long)]
+        secure_cookies: bool,
+    },
+    /// 平台管理：用户、部门导入、备份与恢复
+    Admin {
+        /// 数据库地址（同 serve）
+        #[arg(long, value_name = "地址", global = true)]
+        database: Option<String>,
+        /// 数据目录（同 serve）
+        #[arg(
+            long,
+            default_value = "juesuan-data",
+            value_name = "目录",
+            global = true
+        )]
+        data_dir: PathBuf,
+        #[command(subcommand)]
+        action: AdminAction,
+    },
     /// 转换输入格式：文本目录 → .xlsx 填报工作簿，或 .xlsx → 文本目录
     Convert {
         /// 文本目录（或其 report.toml），或 .xlsx 填报工作簿
@@ -145,6 +183,52 @@ enum Command {
         /// 覆盖已存在的 .xlsx 文件
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminAction {
+    /// 添加用户，打印一次性密码
+    AddUser {
+        /// 用户名
+        username: String,
+        /// 姓名
+        #[arg(long)]
+        name: String,
+        /// 角色：admin（财政局管理员）、reviewer（财政审核）、preparer（部门填报）
+        #[arg(long)]
+        role: String,
+        /// 部门编码（部门填报必填）
+        #[arg(long)]
+        department: Option<String>,
+    },
+    /// 重置用户密码，打印新的一次性密码
+    ResetPassword {
+        /// 用户名
+        username: String,
+    },
+    /// 从 CSV 导入部门（列：编码,部门名称,单位,年度,批复日期）
+    ImportDepartments {
+        /// CSV 文件
+        csv: PathBuf,
+    },
+    /// 设置年度及其模板
+    AddYear {
+        /// 决算年度
+        year: i64,
+        /// 模板（juesuan profiles 列出全部）
+        #[arg(long, default_value = "shanxi-2022")]
+        profile: String,
+    },
+    /// 备份数据库与文件存储到一个新目录
+    Backup {
+        /// 新的备份目录
+        target: PathBuf,
+    },
+    /// 从备份恢复到空的数据目录
+    Restore {
+        /// 备份目录
+        source: PathBuf,
     },
 }
 
@@ -513,5 +597,18 @@ fn run(cli: Cli) -> Outcome {
             all,
         ),
         Command::Extract { input, output } => audit::extract(&input, &output),
+        Command::Serve {
+            database,
+            listen,
+            data_dir,
+            demo,
+            workers,
+            secure_cookies,
+        } => platform::serve(database, &listen, &data_dir, demo, workers, secure_cookies),
+        Command::Admin {
+            database,
+            data_dir,
+            action,
+        } => platform::admin(database, &data_dir, action),
     }
 }

@@ -1,0 +1,341 @@
+//! Long work as jobs in the database: a version's PDF (`pdf`) and a publication
+//! (`publish`). Workers claim one job at a time — on PostgreSQL with
+//! `FOR UPDATE SKIP LOCKED`, so several `serve` processes on several machines
+//! share the queue; on SQLite the claim is one write transaction — and hold it
+//! for a lease they extend while they work. A worker that dies (kill -9, power)
+//! leaves its lease to expire; the next worker takes the job again from the
+//! start. Every job is idempotent: a PDF is stored under its digest, and a
+//! publication is one transaction that inserts it only if it is not there yet,
+//! so a half-done publication is never visible.
+
+use crate::db::{Backend, now};
+use crate::web::{Shared, log};
+use juesuan_engine::Format;
+use sqlx::Row;
+use std::time::Duration;
+
+/// How long a claim holds without being extended.
+pub const LEASE_SECONDS: i64 = 120;
+/// Attempts before a job is marked failed.
+pub const MAX_ATTEMPTS: i64 = 3;
+
+/// A claimed job.
+#[derive(Debug)]
+pub struct Job {
+    /// Id.
+    pub id: i64,
+    /// `pdf` or `publish`.
+    pub kind: String,
+    /// The version it is for.
+    pub target: i64,
+    /// This attempt's number (1 for the first).
+    pub attempts: i64,
+}
+
+/// Claims the oldest waiting job (or one whose lease expired).
+pub async fn claim(state: &Shared) -> Result<Option<Job>, sqlx::Error> {
+    let t = now();
+    let lock = match state.db.backend {
+        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = $1, updated_at = $2 \
+         WHERE id = (SELECT id FROM jobs WHERE state = 'queued' OR (state = 'running' AND lease_until < $2) \
+         ORDER BY id LIMIT 1{lock}) RETURNING id, kind, target, attempts"
+    );
+    let row = sqlx::query(&sql)
+        .bind(t + LEASE_SECONDS)
+        .bind(t)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    row.map(|r| {
+        Ok(Job {
+            id: r.try_get(0)?,
+            kind: r.try_get(1)?,
+            target: r.try_get(2)?,
+            attempts: r.try_get(3)?,
+        })
+    })
+    .transpose()
+}
+
+async fn progress(
+    state: &Shared,
+    job: &Job,
+    percent: i64,
+    message: &str,
+) -> Result<(), sqlx::Error> {
+    let t = now();
+    sqlx::query("UPDATE jobs SET progress = $1, message = $2, lease_until = $3, updated_at = $4 WHERE id = $5")
+        .bind(percent)
+        .bind(message)
+        .bind(t + LEASE_SECONDS)
+        .bind(t)
+        .bind(job.id)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
+async fn finish(state: &Shared, job: &Job, outcome: Result<(), String>) -> Result<(), sqlx::Error> {
+    let (st, msg) = match &outcome {
+        Ok(()) => ("done", "完成".to_string()),
+        Err(m) if job.attempts >= MAX_ATTEMPTS => ("failed", m.clone()),
+        Err(m) => ("queued", format!("第 {} 次失败，将重试：{m}", job.attempts)),
+    };
+    sqlx::query("UPDATE jobs SET state = $1, message = $2, progress = $3, updated_at = $4, lease_until = 0 WHERE id = $5")
+        .bind(st)
+        .bind(&msg)
+        .bind(if st == "done" { 100 } else { 0 })
+        .bind(now())
+        .bind(job.id)
+        .execute(&state.db.pool)
+        .await?;
+    if st != "done" {
+        log(
+            "job",
+            &format!("任务 {} （{} {}）：{msg}", job.id, job.kind, job.target),
+        );
+    }
+    Ok(())
+}
+
+/// The fonts, loaded on first use (once per process).
+fn fonts(state: &Shared) -> Result<juesuan_engine::Fonts, String> {
+    if let Some(f) = state.fonts.get() {
+        return Ok(f.clone());
+    }
+    let loaded = juesuan_pdf::load_fonts(&[]).map_err(|e| e.to_string())?;
+    Ok(state.fonts.get_or_init(|| loaded).clone())
+}
+
+/// Loads a version's upload again and renders `formats`.
+fn render_version(
+    state: &Shared,
+    upload_sha: &str,
+    file_name: &str,
+    formats: &[Format],
+) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let bytes = state.store.get(upload_sha)?;
+    let loaded = juesuan_engine::load_upload(&bytes, file_name)
+        .map_err(|f| crate::flow::failure_lines(f).join("；"))?;
+    let fonts = if formats.contains(&Format::Pdf) {
+        Some(fonts(state)?)
+    } else {
+        None
+    };
+    juesuan_engine::render(&loaded, formats, fonts)
+}
+
+/// Runs one job to its end.
+pub async fn run(state: &Shared, job: &Job) -> Result<(), sqlx::Error> {
+    let outcome = match job.kind.as_str() {
+        "pdf" => pdf(state, job).await,
+        "publish" => publish(state, job).await,
+        other => Err(format!("未知的任务类型 {other}")),
+    };
+    finish(state, job, outcome).await
+}
+
+async fn pdf(state: &Shared, job: &Job) -> Result<(), String> {
+    let row = sqlx::query("SELECT upload_sha, file_name, pdf_sha FROM versions WHERE id = $1")
+        .bind(job.target)
+        .fetch_optional(&state.db.pool)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("版本不存在")?;
+    if row
+        .try_get::<Option<String>, _>(2)
+        .map_err(|e| e.to_string())?
+        .is_some()
+    {
+        return Ok(());
+    }
+    let (sha, name): (String, String) = (
+        row.try_get(0).map_err(|e| e.to_string())?,
+        row.try_get(1).map_err(|e| e.to_string())?,
+    );
+    progress(state, job, 10, "排版 PDF")
+        .await
+        .map_err(|e| e.to_string())?;
+    let st = state.clone();
+    let pdf_sha = tokio::task::spawn_blocking(move || {
+        let files = render_version(&st, &sha, &name, &[Format::Pdf])?;
+        let pdf = files.into_iter().next().ok_or("PDF 未生成")?.1;
+        st.store.put(&pdf)
+    })
+    .await
+    .map_err(|_| "PDF 排版中断".to_string())??;
+    sqlx::query("UPDATE versions SET pdf_sha = $1 WHERE id = $2")
+        .bind(&pdf_sha)
+        .bind(job.target)
+        .execute(&state.db.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// The text searched for a publication: department, year, every table row
+/// (科目 codes and names) and every sentence.
+fn search_text(snapshot: &juesuan_engine::diff::Snapshot, department: &str, year: i64) -> String {
+    let mut s = format!("{department} {year}\n");
+    for (k, v) in &snapshot.rows {
+        s.push_str(k);
+        s.push(' ');
+        s.push_str(v);
+        s.push('\n');
+    }
+    for (_, sentence) in &snapshot.sentences {
+        s.push_str(sentence);
+        s.push('\n');
+    }
+    s
+}
+
+async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
+    let e = |e: sqlx::Error| e.to_string();
+    let row = sqlx::query(
+        "SELECT v.report_id, v.upload_sha, v.file_name, v.snapshot_sha, v.correction_note, v.department_name, r.year \
+         FROM versions v JOIN reports r ON r.id = v.report_id WHERE v.id = $1",
+    )
+    .bind(job.target)
+    .fetch_optional(&state.db.pool)
+    .await
+    .map_err(e)?
+    .ok_or("版本不存在")?;
+    let report_id: i64 = row.try_get(0).map_err(e)?;
+    let upload_sha: String = row.try_get(1).map_err(e)?;
+    let file_name: String = row.try_get(2).map_err(e)?;
+    let snapshot_sha: String = row.try_get(3).map_err(e)?;
+    let note: Option<String> = row.try_get(4).map_err(e)?;
+    let department: String = row.try_get(5).map_err(e)?;
+    let year: i64 = row.try_get(6).map_err(e)?;
+    let already = sqlx::query("SELECT id FROM publications WHERE version_id = $1")
+        .bind(job.target)
+        .fetch_optional(&state.db.pool)
+        .await
+        .map_err(e)?;
+    if already.is_some() {
+        return Ok(());
+    }
+    progress(state, job, 10, "生成 PDF、HTML、Excel 与开放数据")
+        .await
+        .map_err(e)?;
+    let st = state.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        let files = render_version(&st, &upload_sha, &file_name, &Format::ALL)?;
+        let mut out = Vec::new();
+        for (name, bytes) in files {
+            let sha = st.store.put(&bytes)?;
+            out.push((name, sha, bytes.len()));
+        }
+        let snapshot: juesuan_engine::diff::Snapshot =
+            serde_json::from_slice(&st.store.get(&snapshot_sha)?).map_err(|e| e.to_string())?;
+        Ok::<_, String>((out, snapshot))
+    })
+    .await
+    .map_err(|_| "公开文件生成中断".to_string())??;
+    let (files, snapshot) = stored;
+    progress(state, job, 90, "写入公开记录").await.map_err(e)?;
+    let t = now();
+    let mut tx = state.db.pool.begin().await.map_err(e)?;
+    let number: i64 = sqlx::query("SELECT COUNT(*) FROM publications WHERE report_id = $1")
+        .bind(report_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(e)?
+        .try_get::<i64, _>(0)
+        .map_err(e)?
+        + 1;
+    let pid: i64 = sqlx::query(
+        "INSERT INTO publications (report_id, version_id, number, published_at, correction_note, search_text) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(report_id)
+    .bind(job.target)
+    .bind(number)
+    .bind(t)
+    .bind(if number > 1 { note } else { None })
+    .bind(search_text(&snapshot, &department, year))
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(e)?
+    .try_get(0)
+    .map_err(e)?;
+    for (name, sha, size) in &files {
+        sqlx::query("INSERT INTO publication_files (publication_id, name, sha, size) VALUES ($1, $2, $3, $4)")
+            .bind(pid)
+            .bind(name)
+            .bind(sha)
+            .bind(i64::try_from(*size).unwrap_or(i64::MAX))
+            .execute(&mut *tx)
+            .await
+            .map_err(e)?;
+    }
+    sqlx::query("UPDATE reports SET state = 'published', updated_at = $1 WHERE id = $2 AND state = 'approved'")
+        .bind(t)
+        .bind(report_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(e)?;
+    tx.commit().await.map_err(e)?;
+    crate::flow::audit(
+        &state.db,
+        None,
+        "-",
+        "公开",
+        &format!("report:{report_id}"),
+        &format!("第 {number} 版公开（{} 个文件）", files.len()),
+    )
+    .await
+    .map_err(e)?;
+    Ok(())
+}
+
+/// Waits for and runs jobs until the process ends. `idle` is how long to sleep
+/// when nothing waits and no one rings.
+pub async fn worker(state: Shared, idle: Duration) {
+    loop {
+        let notified = state.jobs.notified();
+        match claim(&state).await {
+            Ok(Some(job)) => {
+                if let Err(err) = run(&state, &job).await {
+                    log("job", &format!("任务 {} 无法记录结果：{err}", job.id));
+                }
+            }
+            Ok(None) => {
+                let _ = tokio::time::timeout(idle, notified).await;
+            }
+            Err(err) => {
+                log("job", &format!("无法领取任务：{err}"));
+                tokio::time::sleep(idle).await;
+            }
+        }
+    }
+}
+
+/// Runs every waiting job now (tests, `admin`, the demo): returns how many ran.
+pub async fn drain(state: &Shared) -> Result<usize, sqlx::Error> {
+    let mut n = 0;
+    while let Some(job) = claim(state).await? {
+        run(state, &job).await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The latest job of a kind for a version, as (state, progress, message).
+pub async fn status(
+    state: &Shared,
+    kind: &str,
+    target: i64,
+) -> Result<Option<(String, i64, String)>, sqlx::Error> {
+    let row = sqlx::query("SELECT state, progress, message FROM jobs WHERE kind = $1 AND target = $2 ORDER BY id DESC LIMIT 1")
+        .bind(kind)
+        .bind(target)
+        .fetch_optional(&state.db.pool)
+        .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+        .transpose()
+}

@@ -1,0 +1,827 @@
+//! What anyone may see without logging in: the index of published reports by
+//! year, each report's page and files, search, the JSON API — and the login.
+
+use crate::auth::{self, SESSION_COOKIE, SESSION_SECONDS};
+use crate::pages::{self, SITE};
+use crate::time::{format_day, format_time};
+use crate::web::{Fields, Page, Shared, Viewer, db_error, not_found, set_cookie};
+use axum::Extension;
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::context;
+use serde::Serialize;
+use serde_json::json;
+use sqlx::Row;
+use std::collections::HashMap;
+
+/// A published report in a list.
+#[derive(Serialize)]
+struct Listed {
+    department: String,
+    code: String,
+    year: i64,
+    number: i64,
+    published: String,
+    url: String,
+}
+
+/// The latest publication of every report, optionally of one year.
+async fn published(state: &Shared, year: Option<i64>) -> Result<Vec<Listed>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT d.name, d.code, r.year, p.number, p.published_at FROM publications p \
+         JOIN reports r ON r.id = p.report_id JOIN departments d ON d.id = r.department_id \
+         WHERE p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
+         AND ($1 = 0 OR r.year = $1) ORDER BY r.year DESC, d.code",
+    )
+    .bind(year.unwrap_or(0))
+    .fetch_all(&state.db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let code: String = r.try_get(1)?;
+            let year: i64 = r.try_get(2)?;
+            let number: i64 = r.try_get(3)?;
+            Ok(Listed {
+                department: r.try_get(0)?,
+                url: format!("/r/{code}/{year}/{number}/"),
+                code,
+                year,
+                number,
+                published: format_day(r.try_get(4)?),
+            })
+        })
+        .collect()
+}
+
+async fn region(state: &Shared) -> String {
+    state
+        .db
+        .setting("region")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// `/`: published reports by year.
+pub async fn index(State(state): State<Shared>, Extension(viewer): Extension<Viewer>) -> Page {
+    let list = published(&state, None).await.map_err(db_error(&viewer))?;
+    let mut years: Vec<serde_json::Value> = Vec::new();
+    let mut current: Option<i64> = None;
+    for item in list {
+        if current != Some(item.year) {
+            current = Some(item.year);
+            years.push(json!({ "year": item.year, "reports": [] }));
+        }
+        if let Some(serde_json::Value::Array(a)) =
+            years.last_mut().and_then(|y| y.get_mut("reports"))
+        {
+            a.push(serde_json::to_value(&item).unwrap_or_default());
+        }
+    }
+    Ok(pages::render(
+        StatusCode::OK,
+        "index.html",
+        context! { title => "部门决算公开", region => region(&state).await, years => years, ..viewer.base() },
+    ))
+}
+
+struct Publication {
+    id: i64,
+    department: String,
+    code: String,
+    year: i64,
+    number: i64,
+    published_at: i64,
+    correction: Option<String>,
+}
+
+async fn publication(
+    state: &Shared,
+    code: &str,
+    year: i64,
+    number: Option<i64>,
+) -> Result<Option<Publication>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT p.id, d.name, d.code, r.year, p.number, p.published_at, p.correction_note FROM publications p \
+         JOIN reports r ON r.id = p.report_id JOIN departments d ON d.id = r.department_id \
+         WHERE d.code = $1 AND r.year = $2 AND ($3 = 0 OR p.number = $3) ORDER BY p.number DESC LIMIT 1",
+    )
+    .bind(code)
+    .bind(year)
+    .bind(number.unwrap_or(0))
+    .fetch_optional(&state.db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(Publication {
+            id: r.try_get(0)?,
+            department: r.try_get(1)?,
+            code: r.try_get(2)?,
+            year: r.try_get(3)?,
+            number: r.try_get(4)?,
+            published_at: r.try_get(5)?,
+            correction: r.try_get(6)?,
+        })
+    })
+    .transpose()
+}
+
+fn parse_year(viewer: &Viewer, raw: &str) -> Result<i64, Response> {
+    raw.parse::<i64>()
+        .ok()
+        .filter(|y| (1949..=2200).contains(y))
+        .ok_or_else(|| not_found(viewer))
+}
+
+/// `/r/{code}/{year}/`: the latest publication.
+pub async fn latest(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Path((code, year)): Path<(String, String)>,
+) -> Page {
+    let year = parse_year(&viewer, &year)?;
+    let p = publication(&state, &code, year, None)
+        .await
+        .map_err(db_error(&viewer))?
+        .ok_or_else(|| not_found(&viewer))?;
+    Ok(Redirect::to(&format!("/r/{}/{}/{}/", p.code, p.year, p.number)).into_response())
+}
+
+fn size_text(n: i64) -> String {
+    if n >= 1_000_000 {
+        format!("{}.{} MB", n / 1_000_000, n % 1_000_000 / 100_000)
+    } else {
+        format!("{} KB", (n + 999) / 1000)
+    }
+}
+
+/// `/r/{code}/{year}/{number}/`: one publication's page.
+pub async fn report(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Path((code, year, number)): Path<(String, String, String)>,
+) -> Page {
+    let year = parse_year(&viewer, &year)?;
+    let number = crate::web::id(&viewer, &number)?;
+    let db = db_error(&viewer);
+    let p = publication(&state, &code, year, Some(number))
+        .await
+        .map_err(&db)?
+        .ok_or_else(|| not_found(&viewer))?;
+    let files = sqlx::query(
+        "SELECT name, size FROM publication_files WHERE publication_id = $1 ORDER BY name",
+    )
+    .bind(p.id)
+    .fetch_all(&state.db.pool)
+    .await
+    .map_err(&db)?;
+    let mut sizes = HashMap::new();
+    let mut list = Vec::new();
+    for f in &files {
+        let name: String = f.try_get(0).map_err(&db)?;
+        let size: i64 = f.try_get(1).map_err(&db)?;
+        if let Some(ext) = name.strip_prefix("report.") {
+            sizes.insert(ext.to_string(), size_text(size));
+        }
+        if name.starts_with("data/") {
+            list.push(json!({ "name": name, "size": size_text(size) }));
+        }
+    }
+    let all = sqlx::query(
+        "SELECT p.number, p.published_at, p.correction_note FROM publications p JOIN reports r ON r.id = p.report_id \
+         JOIN departments d ON d.id = r.department_id WHERE d.code = $1 AND r.year = $2 ORDER BY p.number DESC",
+    )
+    .bind(&code)
+    .bind(year)
+    .fetch_all(&state.db.pool)
+    .await
+    .map_err(&db)?;
+    let mut versions = Vec::new();
+    let mut latest = number;
+    for r in &all {
+        let n: i64 = r.try_get(0).map_err(&db)?;
+        latest = latest.max(n);
+        versions.push(json!({
+            "number": n,
+            "published": format_day(r.try_get(1).map_err(&db)?),
+            "correction": r.try_get::<Option<String>, _>(2).map_err(&db)?,
+            "url": format!("/r/{}/{}/{n}/", p.code, p.year),
+        }));
+    }
+    let base = format!("/r/{}/{}/{}/", p.code, p.year, p.number);
+    Ok(pages::render(
+        StatusCode::OK,
+        "public_report.html",
+        context! {
+            title => format!("{} {} 年度部门决算", p.department, p.year),
+            department => p.department, year => p.year, number => p.number,
+            published => format_day(p.published_at), correction => p.correction,
+            is_latest => latest == number, latest_url => format!("/r/{}/{}/{latest}/", p.code, p.year),
+            base => base, sizes => sizes, files => list, versions => versions,
+            ..viewer.base()
+        },
+    ))
+}
+
+/// The content type of a published file by its name.
+pub fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next() {
+        Some("pdf") => "application/pdf",
+        Some("html") => "text/html; charset=utf-8",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("json") => "application/json",
+        Some("csv") => "text/csv; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Serves stored bytes as a download (or, for HTML, a page without scripts).
+pub fn serve_bytes(name: &str, bytes: Vec<u8>, immutable: bool) -> Response {
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(content_type(name)),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; sandbox",
+        ),
+    );
+    if immutable {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    } else {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    let base = name.rsplit('/').next().unwrap_or(name);
+    if !name.ends_with(".html") {
+        let ascii: String = base
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || ".-_".contains(*c))
+            .collect();
+        if let Ok(v) = HeaderValue::from_str(&format!("inline; filename=\"{ascii}\"")) {
+            h.insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    resp
+}
+
+/// `/r/{code}/{year}/{number}/{file}`: a published file, looked up by its exact
+/// name in the publication's list (so no path reaches the file system).
+pub async fn file(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Path((code, year, number, name)): Path<(String, String, String, String)>,
+) -> Page {
+    let year = parse_year(&viewer, &year)?;
+    let number = crate::web::id(&viewer, &number)?;
+    let db = db_error(&viewer);
+    let p = publication(&state, &code, year, Some(number))
+        .await
+        .map_err(&db)?
+        .ok_or_else(|| not_found(&viewer))?;
+    let row =
+        sqlx::query("SELECT sha FROM publication_files WHERE publication_id = $1 AND name = $2")
+            .bind(p.id)
+            .bind(&name)
+            .fetch_optional(&state.db.pool)
+            .await
+            .map_err(&db)?
+            .ok_or_else(|| not_found(&viewer))?;
+    let sha: String = row.try_get(0).map_err(&db)?;
+    let bytes = state
+        .store
+        .get(&sha)
+        .map_err(|e| crate::web::internal(&viewer, &e))?;
+    Ok(serve_bytes(&name, bytes, true))
+}
+
+/// A search hit.
+#[derive(Serialize)]
+struct Hit {
+    department: String,
+    year: i64,
+    url: String,
+    before: String,
+    hit: String,
+    after: String,
+}
+
+/// The most hits a search returns.
+pub const SEARCH_LIMIT: usize = 50;
+
+/// The query as a LIKE pattern, its wildcards escaped.
+fn like_pattern(q: &str) -> String {
+    let mut s = String::from("%");
+    for c in q.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+async fn run_search(state: &Shared, q: &str, year: Option<i64>) -> Result<Vec<Hit>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT d.name, r.year, p.number, d.code, p.search_text FROM publications p \
+         JOIN reports r ON r.id = p.report_id JOIN departments d ON d.id = r.department_id \
+         WHERE p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
+         AND ($2 = 0 OR r.year = $2) AND (p.search_text LIKE $1 ESCAPE '\\' OR d.name LIKE $1 ESCAPE '\\') \
+         ORDER BY r.year DESC, d.code LIMIT $3",
+    )
+    .bind(like_pattern(q))
+    .bind(year.unwrap_or(0))
+    .bind(SEARCH_LIMIT as i64)
+    .fetch_all(&state.db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let text: String = r.try_get(4)?;
+            let (before, hit, after) = snippet(&text, q);
+            let code: String = r.try_get(3)?;
+            let year: i64 = r.try_get(1)?;
+            let number: i64 = r.try_get(2)?;
+            Ok(Hit {
+                department: r.try_get(0)?,
+                year,
+                url: format!("/r/{code}/{year}/{number}/"),
+                before,
+                hit,
+                after,
+            })
+        })
+        .collect()
+}
+
+/// About 30 characters either side of the first match, by characters.
+fn snippet(text: &str, q: &str) -> (String, String, String) {
+    let chars: Vec<char> = text.chars().collect();
+    let needle: Vec<char> = q.chars().collect();
+    let at = (!needle.is_empty())
+        .then(|| {
+            chars
+                .windows(needle.len())
+                .position(|w| w == needle.as_slice())
+        })
+        .flatten();
+    let clean = |s: &[char]| {
+        s.iter()
+            .map(|c| if *c == '\n' { ' ' } else { *c })
+            .collect::<String>()
+    };
+    match at {
+        Some(i) => (
+            clean(&chars[i.saturating_sub(30)..i]),
+            clean(&chars[i..i + needle.len()]),
+            clean(&chars[i + needle.len()..(i + needle.len() + 30).min(chars.len())]),
+        ),
+        None => (
+            clean(&chars[..chars.len().min(60)]),
+            String::new(),
+            String::new(),
+        ),
+    }
+}
+
+fn search_query(params: &HashMap<String, String>) -> Result<(String, Option<i64>), &'static str> {
+    let q = params
+        .get("q")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
+    if q.chars().count() > 100 {
+        return Err("检索词最多 100 个字符");
+    }
+    if q.chars().any(char::is_control) {
+        return Err("检索词含有控制字符");
+    }
+    let year = match params
+        .get("year")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(y) => Some(
+            y.parse::<i64>()
+                .ok()
+                .filter(|y| (1949..=2200).contains(y))
+                .ok_or("年度应为 1949 至 2200 之间的整数")?,
+        ),
+    };
+    Ok((q, year))
+}
+
+async fn years(state: &Shared) -> Result<Vec<i64>, sqlx::Error> {
+    let rows = sqlx::query("SELECT DISTINCT r.year FROM publications p JOIN reports r ON r.id = p.report_id ORDER BY r.year DESC")
+        .fetch_all(&state.db.pool)
+        .await?;
+    rows.iter().map(|r| r.try_get(0)).collect()
+}
+
+/// `/search?q=&year=`.
+pub async fn search(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Page {
+    let db = db_error(&viewer);
+    let (q, year) = match search_query(&params) {
+        Ok(v) => v,
+        Err(why) => {
+            return Err(crate::web::bad_field(
+                &viewer,
+                if why.contains("年度") { "year" } else { "q" },
+                why,
+            ));
+        }
+    };
+    let hits = if q.is_empty() {
+        Vec::new()
+    } else {
+        run_search(&state, &q, year).await.map_err(&db)?
+    };
+    Ok(pages::render(
+        StatusCode::OK,
+        "search.html",
+        context! { title => "检索", q => q, year => year, years => years(&state).await.map_err(&db)?, hits => hits, limit => SEARCH_LIMIT, ..viewer.base() },
+    ))
+}
+
+fn api_error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+/// `/api/v1/`: the endpoints.
+pub async fn api_root() -> Response {
+    Json(json!({
+        "name": "决算公开平台开放数据接口",
+        "version": "v1",
+        "endpoints": [
+            { "path": "/api/v1/", "description": "本列表" },
+            { "path": "/api/v1/reports", "query": { "year": "可选，年度" }, "description": "已公开的报告（每份报告的最新版本）" },
+            { "path": "/api/v1/reports/{部门编码}/{年度}", "description": "一份报告的全部公开版本及其文件（PDF、HTML、XLSX、JSON、CSV、datapackage.json）" },
+            { "path": "/api/v1/search", "query": { "q": "检索词", "year": "可选，年度" }, "description": "检索已公开的报告：部门、科目编码与名称、项目、情况说明" }
+        ],
+        "documentation": "docs/PLATFORM.md"
+    }))
+    .into_response()
+}
+
+/// `/api/v1/reports?year=`.
+pub async fn api_reports(
+    State(state): State<Shared>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let year = match params
+        .get("year")
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+    {
+        None => None,
+        Some(y) => match y.parse::<i64>().ok().filter(|y| (1949..=2200).contains(y)) {
+            Some(y) => Some(y),
+            None => {
+                return api_error(
+                    StatusCode::BAD_REQUEST,
+                    "参数 year 应为 1949 至 2200 之间的整数",
+                );
+            }
+        },
+    };
+    match published(&state, year).await {
+        Ok(list) => Json(json!({ "reports": list })).into_response(),
+        Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "数据库错误"),
+    }
+}
+
+/// `/api/v1/reports/{code}/{year}`.
+pub async fn api_report(
+    State(state): State<Shared>,
+    Path((code, year)): Path<(String, String)>,
+) -> Response {
+    let Some(year) = year.parse::<i64>().ok() else {
+        return api_error(StatusCode::NOT_FOUND, "没有这份报告");
+    };
+    let rows = sqlx::query(
+        "SELECT p.id, p.number, p.published_at, p.correction_note, d.name FROM publications p JOIN reports r ON r.id = p.report_id \
+         JOIN departments d ON d.id = r.department_id WHERE d.code = $1 AND r.year = $2 ORDER BY p.number",
+    )
+    .bind(&code)
+    .bind(year)
+    .fetch_all(&state.db.pool)
+    .await;
+    let Ok(rows) = rows else {
+        return api_error(StatusCode::INTERNAL_SERVER_ERROR, "数据库错误");
+    };
+    if rows.is_empty() {
+        return api_error(StatusCode::NOT_FOUND, "没有这份报告");
+    }
+    let mut versions = Vec::new();
+    let mut department = String::new();
+    for r in &rows {
+        let (Ok(id), Ok(number), Ok(at), Ok(note), Ok(name)) = (
+            r.try_get::<i64, _>(0),
+            r.try_get::<i64, _>(1),
+            r.try_get::<i64, _>(2),
+            r.try_get::<Option<String>, _>(3),
+            r.try_get::<String, _>(4),
+        ) else {
+            return api_error(StatusCode::INTERNAL_SERVER_ERROR, "数据库错误");
+        };
+        department = name;
+        let files = sqlx::query(
+            "SELECT name, sha, size FROM publication_files WHERE publication_id = $1 ORDER BY name",
+        )
+        .bind(id)
+        .fetch_all(&state.db.pool)
+        .await
+        .unwrap_or_default();
+        let files: Vec<serde_json::Value> = files
+            .iter()
+            .filter_map(|f| {
+                let name: String = f.try_get(0).ok()?;
+                Some(json!({
+                    "name": name,
+                    "sha256": f.try_get::<String, _>(1).ok()?,
+                    "size": f.try_get::<i64, _>(2).ok()?,
+                    "url": format!("/r/{code}/{year}/{number}/{name}"),
+                }))
+            })
+            .collect();
+        versions.push(json!({
+            "number": number,
+            "published_at": format_time(at),
+            "correction_note": note,
+            "files": files,
+        }));
+    }
+    Json(json!({ "department": department, "code": code, "year": year, "versions": versions }))
+        .into_response()
+}
+
+/// `/api/v1/search?q=&year=`.
+pub async fn api_search(
+    State(state): State<Shared>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Response {
+    let (q, year) = match search_query(&params) {
+        Ok(v) => v,
+        Err(why) => return api_error(StatusCode::BAD_REQUEST, why),
+    };
+    if q.is_empty() {
+        return api_error(StatusCode::BAD_REQUEST, "缺少检索词 q");
+    }
+    match run_search(&state, &q, year).await {
+        Ok(hits) => Json(json!({ "q": q, "hits": hits })).into_response(),
+        Err(_) => api_error(StatusCode::INTERNAL_SERVER_ERROR, "数据库错误"),
+    }
+}
+
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/work"
+    }
+}
+
+/// `GET /login`.
+pub async fn login_page(
+    Extension(viewer): Extension<Viewer>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Page {
+    if viewer.user().is_some() {
+        return Ok(Redirect::to("/work").into_response());
+    }
+    let next = params.get("next").map_or("/work", |n| safe_next(n));
+    Ok(pages::render(
+        StatusCode::OK,
+        "login.html",
+        context! { title => "登录", next => next, ..viewer.base() },
+    ))
+}
+
+/// `POST /login`: a new session id every time (the old one, if any, ends).
+pub async fn login(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    fields: Fields,
+) -> Page {
+    let username = fields.get("username").to_string();
+    let password = fields.get("password").to_string();
+    let next = safe_next(fields.get("next")).to_string();
+    let again = |status: StatusCode, error: &str| {
+        pages::render(
+            status,
+            "login.html",
+            context! { title => "登录", next => next.clone(), error => error, username => username.clone(), ..viewer.base() },
+        )
+    };
+    if let Some(wait) = state.limiter.blocked(&username, &viewer.ip) {
+        let _ = crate::flow::audit(
+            &state.db,
+            None,
+            &viewer.ip,
+            "登录被限制",
+            &format!("user:{username}"),
+            "",
+        )
+        .await;
+        return Err(again(
+            StatusCode::TOO_MANY_REQUESTS,
+            &format!("登录失败次数过多，请 {} 分钟后再试。", wait.div_ceil(60)),
+        ));
+    }
+    let db = db_error(&viewer);
+    let row = sqlx::query("SELECT id, password_hash, disabled FROM users WHERE username = $1")
+        .bind(&username)
+        .fetch_optional(&state.db.pool)
+        .await
+        .map_err(&db)?;
+    let found = row.and_then(|r| {
+        let id: i64 = r.try_get(0).ok()?;
+        let hash: String = r.try_get(1).ok()?;
+        let disabled: i64 = r.try_get(2).ok()?;
+        Some((id, hash, disabled != 0))
+    });
+    let hash_to_check = found.as_ref().map_or(
+        // The same work for an unknown name, so timing does not tell names apart.
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0PuVOx7bM9L6e8c7wXBtfE7RE0sDcA4VWpKBoc6GqYI",
+        |f| f.1.as_str(),
+    );
+    let pw = password.clone();
+    let hash = hash_to_check.to_string();
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &pw))
+        .await
+        .unwrap_or(false);
+    let Some((id, _, disabled)) = found.filter(|_| ok) else {
+        state.limiter.failed(&username, &viewer.ip);
+        let _ = crate::flow::audit(
+            &state.db,
+            None,
+            &viewer.ip,
+            "登录失败",
+            &format!("user:{username}"),
+            "",
+        )
+        .await;
+        return Err(again(StatusCode::UNAUTHORIZED, "用户名或密码不对。"));
+    };
+    if disabled {
+        return Err(again(
+            StatusCode::FORBIDDEN,
+            "这个账号已停用，请联系财政局管理员。",
+        ));
+    }
+    state.limiter.succeeded(&username);
+    if let Some(old) = &viewer.session {
+        let _ = auth::end_sessions_of(&state.db, old.user.id).await;
+    }
+    let token = auth::create_session(&state.db, id).await.map_err(&db)?;
+    let user = auth::session(&state.db, &token)
+        .await
+        .map_err(&db)?
+        .map(|s| s.user);
+    let _ = crate::flow::audit(
+        &state.db,
+        user.as_ref(),
+        &viewer.ip,
+        "登录",
+        &format!("user:{username}"),
+        "",
+    )
+    .await;
+    let mut resp = Redirect::to(&next).into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(
+            SESSION_COOKIE,
+            &token,
+            Some(SESSION_SECONDS),
+            state.secure_cookies,
+        ),
+    );
+    Ok(resp)
+}
+
+/// `POST /logout`.
+pub async fn logout(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    headers: axum::http::HeaderMap,
+) -> Page {
+    if let Some(token) = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+    {
+        let _ = auth::end_session(&state.db, &token).await;
+        let _ = crate::flow::audit(&state.db, viewer.user(), &viewer.ip, "退出", "", "").await;
+    }
+    let mut resp = Redirect::to("/").into_response();
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", Some(0), state.secure_cookies),
+    );
+    Ok(resp)
+}
+
+/// `GET /password`.
+pub async fn password_page(Extension(viewer): Extension<Viewer>) -> Page {
+    if viewer.user().is_none() {
+        return Ok(Redirect::to("/login").into_response());
+    }
+    Ok(pages::render(
+        StatusCode::OK,
+        "password.html",
+        context! { title => "设置新密码", ..viewer.base() },
+    ))
+}
+
+/// `POST /password`: checks the current one, sets the new one, ends other sessions.
+pub async fn password(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    fields: Fields,
+) -> Page {
+    let Some(user) = viewer.user() else {
+        return Ok(Redirect::to("/login").into_response());
+    };
+    let again = |error: &str| {
+        pages::render(
+            StatusCode::BAD_REQUEST,
+            "password.html",
+            context! { title => "设置新密码", error => error, ..viewer.base() },
+        )
+    };
+    let (current, new, repeat) = (
+        fields.get("current").to_string(),
+        fields.get("new").to_string(),
+        fields.get("again").to_string(),
+    );
+    if new != repeat {
+        return Err(again("两次输入的新密码不一致。"));
+    }
+    if let Some(p) = auth::password_problem(&new) {
+        return Err(again(p));
+    }
+    if new == current {
+        return Err(again("新密码不能与当前密码相同。"));
+    }
+    let db = db_error(&viewer);
+    let hash: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user.id)
+        .fetch_one(&state.db.pool)
+        .await
+        .and_then(|r| r.try_get(0))
+        .map_err(&db)?;
+    let ok = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &current))
+        .await
+        .unwrap_or(false);
+    if !ok {
+        return Err(again("当前密码不对。"));
+    }
+    let new_hash = tokio::task::spawn_blocking(move || auth::hash_password(&new))
+        .await
+        .map_err(|_| crate::web::internal(&viewer, "密码摘要计算中断"))?
+        .map_err(|e| crate::web::internal(&viewer, &e))?;
+    sqlx::query("UPDATE users SET password_hash = $1, must_change = 0 WHERE id = $2")
+        .bind(&new_hash)
+        .bind(user.id)
+        .execute(&state.db.pool)
+        .await
+        .map_err(&db)?;
+    let _ = crate::flow::audit(
+        &state.db,
+        Some(user),
+        &viewer.ip,
+        "修改密码",
+        &format!("user:{}", user.username),
+        "",
+    )
+    .await;
+    Ok(pages::message(
+        StatusCode::OK,
+        "密码已更新",
+        &["新密码已生效。"],
+        context! { back => "/work", site => SITE, ..viewer.base() },
+    ))
+}
