@@ -13,6 +13,8 @@ need=()
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 [ -e /usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
+# The platform's tests run every query on PostgreSQL too, in a throwaway cluster.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing: ${need[*]}"
@@ -23,6 +25,27 @@ if [ ${#need[@]} -gt 0 ]; then
     exit 1
   fi
 fi
+
+# A throwaway PostgreSQL cluster on a loopback port, in a temporary directory,
+# stopped on exit: the platform's tests (crates/server/tests) run on it and on
+# SQLite. PostgreSQL refuses to run as root, so as root it runs as `postgres`.
+pg_bin=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -1)")
+pg_dir=$(mktemp -d /tmp/juesuan-pg.XXXXXX)
+pg_port=$(( 20000 + RANDOM % 20000 ))
+as_pg=()
+if [ "$(id -u)" = 0 ]; then
+  chown postgres "$pg_dir"
+  as_pg=(runuser -u postgres --)
+fi
+stop_pg() {
+  "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$pg_dir"
+}
+trap stop_pg EXIT
+"${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c fsync=off" start >/dev/null
+export JUESUAN_TEST_POSTGRES="postgres://postgres@127.0.0.1:$pg_port"
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
