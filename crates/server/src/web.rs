@@ -456,8 +456,7 @@ async fn fallback(axum::Extension(viewer): axum::Extension<Viewer>) -> Response 
 /// (`tests/matrix.rs`) reads this function's `.route(` lines and fails when one
 /// has no row in its table.
 pub fn router(state: Shared) -> Router {
-    let upload_limit = state.upload_limit;
-    Router::new()
+    let routes = Router::new()
         .route("/", get(public::index))
         .route("/static/site.css", get(css))
         .route("/search", get(public::search))
@@ -495,7 +494,15 @@ pub fn router(state: Shared) -> Router {
         .route("/admin/users", post(admin::add_user))
         .route("/admin/users/{id}/reset", post(admin::reset_user))
         .route("/admin/users/{id}/disable", post(admin::disable_user))
-        .fallback(fallback)
+        .fallback(fallback);
+    guarded(routes, state)
+}
+
+/// The guards every route runs under: the request context and CSRF check, body
+/// limits, and the catch that turns a panic into a logged 500 with a request id.
+pub fn guarded(routes: Router<Shared>, state: Shared) -> Router {
+    let upload_limit = state.upload_limit;
+    routes
         .layer(DefaultBodyLimit::max(upload_limit))
         .layer(middleware::from_fn_with_state(state.clone(), context))
         .with_state(state)
