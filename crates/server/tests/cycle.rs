@@ -24,12 +24,21 @@ fn explain_all(html: &str) -> Vec<(String, String)> {
     out
 }
 
-async fn explain_and_submit(c: &mut common::Client, vid: i64, extra: &[(&str, &str)]) -> common::Resp {
+async fn explain_and_submit(
+    c: &mut common::Client,
+    vid: i64,
+    extra: &[(&str, &str)],
+) -> common::Resp {
     let page = c.get(&format!("/work/versions/{vid}")).await;
     let fields = explain_all(&page.text());
     if !fields.is_empty() {
-        let refs: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let r = c.post(&format!("/work/versions/{vid}/explanations"), &refs).await;
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let r = c
+            .post(&format!("/work/versions/{vid}/explanations"), &refs)
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
         c.get(&format!("/work/versions/{vid}")).await;
     }
@@ -52,13 +61,25 @@ async fn collect_check_return_approve_publish_correct() {
         let wrong = workbook(|d| replace(d, "general-budget.csv", "25483460.23,", "25483460.32,"));
         let page = prep.get(&format!("/work/reports/{rid}")).await;
         assert!(page.text().contains("上传填报数据"), "{backend}");
-        let r = prep.upload(&format!("/work/reports/{rid}/upload"), "市场监管局.xlsx", &wrong).await;
+        let r = prep
+            .upload(
+                &format!("/work/reports/{rid}/upload"),
+                "市场监管局.xlsx",
+                &wrong,
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
         let v1 = version_id(&r.location());
         let page = prep.get(&format!("/work/versions/{v1}")).await.text();
         assert!(page.contains("tag error"), "{backend}: an error is shown");
-        assert!(page.contains("市场监管局.xlsx"), "{backend}: the workbook is named");
-        assert!(page.contains('!') || page.contains("单元格"), "{backend}: a cell is named");
+        assert!(
+            page.contains("市场监管局.xlsx"),
+            "{backend}: the workbook is named"
+        );
+        assert!(
+            page.contains('!') || page.contains("单元格"),
+            "{backend}: a cell is named"
+        );
         // Errors block submission.
         let r = prep.post(&format!("/work/versions/{v1}/submit"), &[]).await;
         assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
@@ -67,12 +88,24 @@ async fn collect_check_return_approve_publish_correct() {
         // Fixed.
         let right = workbook(|_| {});
         prep.get(&format!("/work/reports/{rid}")).await;
-        let r = prep.upload(&format!("/work/reports/{rid}/upload"), "市场监管局.xlsx", &right).await;
+        let r = prep
+            .upload(
+                &format!("/work/reports/{rid}/upload"),
+                "市场监管局.xlsx",
+                &right,
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
         let v2 = version_id(&r.location());
         let page = prep.get(&format!("/work/versions/{v2}")).await.text();
-        assert!(page.contains("与第 1 版相比"), "{backend}: a diff against v1");
-        assert!(page.contains("25,483,460.32") || page.contains("25483460.32"), "{backend}: the changed figure is in the diff");
+        assert!(
+            page.contains("与第 1 版相比"),
+            "{backend}: a diff against v1"
+        );
+        assert!(
+            page.contains("25,483,460.32") || page.contains("25483460.32"),
+            "{backend}: the changed figure is in the diff"
+        );
         let r = explain_and_submit(&mut prep, v2, &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
 
@@ -81,15 +114,30 @@ async fn collect_check_return_approve_publish_correct() {
         assert!(queue.contains(&format!("/work/versions/{v2}")), "{backend}");
         rev.get(&format!("/work/versions/{v2}")).await;
         let r = rev
-            .post(&format!("/work/versions/{v2}/return"), &[("anchor0", "公开01表!D7"), ("text0", "请核对<b>行政运行</b>")])
+            .post(
+                &format!("/work/versions/{v2}/return"),
+                &[
+                    ("anchor0", "公开01表!D7"),
+                    ("text0", "请核对<b>行政运行</b>"),
+                ],
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
 
         // The preparer sees the comment (escaped), uploads again, resubmits.
         let page = prep.get(&format!("/work/versions/{v2}")).await.text();
-        assert!(page.contains("公开01表!D7") && page.contains("请核对&lt;b&gt;行政运行&lt;&#x2f;b&gt;"), "{backend}");
+        assert!(
+            page.contains("公开01表!D7") && page.contains("请核对&lt;b&gt;行政运行&lt;&#x2f;b&gt;"),
+            "{backend}"
+        );
         prep.get(&format!("/work/reports/{rid}")).await;
-        let r = prep.upload(&format!("/work/reports/{rid}/upload"), "市场监管局.xlsx", &right).await;
+        let r = prep
+            .upload(
+                &format!("/work/reports/{rid}/upload"),
+                "市场监管局.xlsx",
+                &right,
+            )
+            .await;
         let v3 = version_id(&r.location());
         let r = explain_and_submit(&mut prep, v3, &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
@@ -99,7 +147,11 @@ async fn collect_check_return_approve_publish_correct() {
         let r = rev.post(&format!("/work/versions/{v3}/approve"), &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
         let mut public = p.client();
-        assert_eq!(public.get("/r/065/2022/").await.status, StatusCode::NOT_FOUND, "{backend}: not public before the job");
+        assert_eq!(
+            public.get("/r/065/2022/").await.status,
+            StatusCode::NOT_FOUND,
+            "{backend}: not public before the job"
+        );
         assert!(p.drain().await >= 1);
         let r = public.get("/r/065/2022/").await;
         assert_eq!(r.location(), "/r/065/2022/1/", "{backend}");
@@ -115,12 +167,21 @@ async fn collect_check_return_approve_publish_correct() {
         for figure in ["25,483,460.23", "5,892,885.90", "1,223,612.00"] {
             assert!(text.contains(figure), "{backend}: the PDF holds {figure}");
         }
-        for file in ["report.html", "report.xlsx", "report.json", "data/datapackage.json"] {
+        for file in [
+            "report.html",
+            "report.xlsx",
+            "report.json",
+            "data/datapackage.json",
+        ] {
             let r = public.get(&format!("/r/065/2022/1/{file}")).await;
             assert_eq!(r.status, StatusCode::OK, "{backend}: {file}");
         }
         let hits = public.get("/search?q=2013801").await.text();
-        assert!(hits.contains("/r/065/2022/1/") || hits.contains("&#x2f;r&#x2f;065&#x2f;2022&#x2f;1&#x2f;"), "{backend}: search finds the code");
+        assert!(
+            hits.contains("/r/065/2022/1/")
+                || hits.contains("&#x2f;r&#x2f;065&#x2f;2022&#x2f;1&#x2f;"),
+            "{backend}: search finds the code"
+        );
         let api = public.get("/api/v1/reports/065/2022").await.text();
         let json: serde_json::Value = serde_json::from_str(&api).unwrap();
         assert_eq!(json["versions"][0]["number"], 1, "{backend}");
@@ -128,16 +189,35 @@ async fn collect_check_return_approve_publish_correct() {
         // A correction: a new version with its 更正说明; v1 stays reachable.
         prep.get(&format!("/work/reports/{rid}")).await;
         let corrected = workbook(|d| replace(d, "narrative.toml", "市场监督", "市场监督"));
-        let r = prep.upload(&format!("/work/reports/{rid}/upload"), "更正.xlsx", &corrected).await;
+        let r = prep
+            .upload(
+                &format!("/work/reports/{rid}/upload"),
+                "更正.xlsx",
+                &corrected,
+            )
+            .await;
         let v4 = version_id(&r.location());
         let r = explain_and_submit(&mut prep, v4, &[]).await;
-        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: a correction needs its note");
-        let r = prep.post(&format!("/work/versions/{v4}/submit"), &[("correction", "更正第三部分的文字。")]).await;
+        assert_eq!(
+            r.status,
+            StatusCode::BAD_REQUEST,
+            "{backend}: a correction needs its note"
+        );
+        let r = prep
+            .post(
+                &format!("/work/versions/{v4}/submit"),
+                &[("correction", "更正第三部分的文字。")],
+            )
+            .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
         rev.get(&format!("/work/versions/{v4}")).await;
         rev.post(&format!("/work/versions/{v4}/approve"), &[]).await;
         p.drain().await;
-        assert_eq!(public.get("/r/065/2022/").await.location(), "/r/065/2022/2/", "{backend}");
+        assert_eq!(
+            public.get("/r/065/2022/").await.location(),
+            "/r/065/2022/2/",
+            "{backend}"
+        );
         let page = public.get("/r/065/2022/2/").await.text();
         assert!(page.contains("更正第三部分的文字。"), "{backend}");
         let old = public.get("/r/065/2022/1/").await;

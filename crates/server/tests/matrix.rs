@@ -58,13 +58,22 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
         }
         let Some(open) = call.find('"') else { continue };
         let path: String = call[open + 1..].chars().take_while(|c| *c != '"').collect();
-        for (needle, method) in [("get(", "GET"), ("post(", "POST"), ("put(", "PUT"), ("delete(", "DELETE"), ("patch(", "PATCH")] {
+        for (needle, method) in [
+            ("get(", "GET"),
+            ("post(", "POST"),
+            ("put(", "PUT"),
+            ("delete(", "DELETE"),
+            ("patch(", "PATCH"),
+        ] {
             if call.contains(needle) {
                 out.insert((method.to_string(), path.clone()));
             }
         }
     }
-    assert!(out.len() > 20, "the router's routes were not found in src/web.rs");
+    assert!(
+        out.len() > 20,
+        "the router's routes were not found in src/web.rs"
+    );
     out
 }
 
@@ -83,81 +92,352 @@ async fn every_route_by_every_visitor() {
         // v1 published.
         let book = workbook(|_| {});
         own.get(&format!("/work/reports/{rid}")).await;
-        let r = own.upload(&format!("/work/reports/{rid}/upload"), "a.xlsx", &book).await;
+        let r = own
+            .upload(&format!("/work/reports/{rid}/upload"), "a.xlsx", &book)
+            .await;
         let v1: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
         let vpage = own.get(&format!("/work/versions/{v1}")).await.text();
         let mut fields = Vec::new();
         let mut rest = vpage.as_str();
         while let Some(at) = rest.find("<textarea name=\"e") {
             let tail = &rest[at + 16..];
-            fields.push((tail.chars().take_while(|c| *c != '"').collect::<String>(), "保留".to_string()));
+            fields.push((
+                tail.chars().take_while(|c| *c != '"').collect::<String>(),
+                "保留".to_string(),
+            ));
             rest = tail;
         }
-        let refs: Vec<(&str, &str)> = fields.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        own.post(&format!("/work/versions/{v1}/explanations"), &refs).await;
+        let refs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        own.post(&format!("/work/versions/{v1}/explanations"), &refs)
+            .await;
         own.get(&format!("/work/versions/{v1}")).await;
-        assert_eq!(own.post(&format!("/work/versions/{v1}/submit"), &[]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            own.post(&format!("/work/versions/{v1}/submit"), &[])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
         reviewer.get("/work").await;
-        assert_eq!(reviewer.post(&format!("/work/versions/{v1}/approve"), &[]).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            reviewer
+                .post(&format!("/work/versions/{v1}/approve"), &[])
+                .await
+                .status,
+            StatusCode::SEE_OTHER
+        );
         p.drain().await;
         // v2: a draft.
         own.get(&format!("/work/reports/{rid}")).await;
-        let r = own.upload(&format!("/work/reports/{rid}/upload"), "b.xlsx", &book).await;
+        let r = own
+            .upload(&format!("/work/reports/{rid}/upload"), "b.xlsx", &book)
+            .await;
         let v2: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
         p.drain().await;
-        let (spare, _) = juesuan_server::ops::create_user(&p.state.db, "spare", "备用", Role::Reviewer, None).await.unwrap();
-        let d065 = juesuan_server::ops::department_by_code(&p.state.db, "065").await.unwrap().unwrap();
+        let (spare, _) =
+            juesuan_server::ops::create_user(&p.state.db, "spare", "备用", Role::Reviewer, None)
+                .await
+                .unwrap();
+        let d065 = juesuan_server::ops::department_by_code(&p.state.db, "065")
+            .await
+            .unwrap()
+            .unwrap();
 
-        let f = |pairs: &[(&'static str, &str)]| Body::Form(pairs.iter().map(|(k, v)| (*k, v.to_string())).collect());
-        let csv = "编码,部门名称,单位,年度,批复日期\n099,晋城市测试局,,2022,2023-08-22\n".as_bytes().to_vec();
+        let f = |pairs: &[(&'static str, &str)]| {
+            Body::Form(pairs.iter().map(|(k, v)| (*k, v.to_string())).collect())
+        };
+        let csv = "编码,部门名称,单位,年度,批复日期\n099,晋城市测试局,,2022,2023-08-22\n"
+            .as_bytes()
+            .to_vec();
         let rows: Vec<Row> = vec![
-            ("GET", "/", "/".into(), Body::None, [200, 200, 200, 200, 200]),
-            ("GET", "/static/site.css", "/static/site.css".into(), Body::None, [200, 200, 200, 200, 200]),
-            ("GET", "/search", "/search?q=%E8%A1%8C%E6%94%BF".into(), Body::None, [200, 200, 200, 200, 200]),
-            ("GET", "/r/{code}/{year}/", "/r/065/2022/".into(), Body::None, [303, 303, 303, 303, 303]),
-            ("GET", "/r/{code}/{year}/{number}/", "/r/065/2022/1/".into(), Body::None, [200, 200, 200, 200, 200]),
-            ("GET", "/r/{code}/{year}/{number}/{*file}", "/r/065/2022/1/report.pdf".into(), Body::None, [200, 200, 200, 200, 200]),
-            ("GET", "/api/v1/", "/api/v1/".into(), Body::None, [200, 200, 200, 200, 200]),
-            ("GET", "/api/v1/reports", "/api/v1/reports?year=2022".into(), Body::None, [200, 200, 200, 200, 200]),
-            ("GET", "/api/v1/reports/{code}/{year}", "/api/v1/reports/065/2022".into(), Body::None, [200, 200, 200, 200, 200]),
-            ("GET", "/api/v1/search", "/api/v1/search?q=2013801".into(), Body::None, [200, 200, 200, 200, 200]),
-            ("GET", "/login", "/login".into(), Body::None, [200, 303, 303, 303, 303]),
-            ("POST", "/login", "/login".into(), f(&[("username", "nobody"), ("password", "wrong-password")]), [401, 401, 401, 401, 401]),
-            ("GET", "/password", "/password".into(), Body::None, [303, 200, 200, 200, 200]),
-            ("POST", "/password", "/password".into(), f(&[("current", "x"), ("new", "short"), ("again", "short")]), [303, 400, 400, 400, 400]),
-            ("GET", "/work", "/work".into(), Body::None, [303, 200, 200, 200, 200]),
-            ("GET", "/work/reports/{id}", format!("/work/reports/{rid}"), Body::None, [303, 404, 200, 200, 200]),
-            ("GET", "/work/reports/{id}/form.xlsx", format!("/work/reports/{rid}/form.xlsx"), Body::None, [303, 404, 200, 200, 200]),
-            ("POST", "/work/reports/{id}/upload", format!("/work/reports/{rid}/upload"), Body::Upload("x.xlsx", b"not a workbook".to_vec()), [303, 404, 422, 403, 403]),
-            ("GET", "/work/versions/{id}", format!("/work/versions/{v2}"), Body::None, [303, 404, 200, 200, 200]),
-            ("GET", "/work/versions/{id}/preview.html", format!("/work/versions/{v2}/preview.html"), Body::None, [303, 404, 200, 200, 200]),
-            ("GET", "/work/versions/{id}/preview.pdf", format!("/work/versions/{v2}/preview.pdf"), Body::None, [303, 404, 200, 200, 200]),
-            ("POST", "/work/versions/{id}/explanations", format!("/work/versions/{v1}/explanations"), f(&[]), [303, 404, 409, 403, 403]),
-            ("POST", "/work/versions/{id}/submit", format!("/work/versions/{v1}/submit"), f(&[]), [303, 404, 409, 403, 403]),
-            ("POST", "/work/versions/{id}/return", format!("/work/versions/{v1}/return"), f(&[("anchor0", "公开01表"), ("text0", "意见")]), [303, 404, 403, 409, 409]),
-            ("POST", "/work/versions/{id}/approve", format!("/work/versions/{v1}/approve"), f(&[]), [303, 404, 403, 409, 409]),
-            ("GET", "/admin", "/admin".into(), Body::None, [303, 403, 403, 403, 200]),
-            ("GET", "/admin/log", "/admin/log".into(), Body::None, [303, 403, 403, 403, 200]),
-            ("POST", "/admin/settings", "/admin/settings".into(), f(&[("region", "晋城市")]), [303, 403, 403, 403, 303]),
-            ("POST", "/admin/years", "/admin/years".into(), f(&[("year", "2023"), ("profile", "shanxi-2022")]), [303, 403, 403, 403, 303]),
-            ("POST", "/admin/departments", "/admin/departments".into(), f(&[("code", "098"), ("name", "晋城市某局")]), [303, 403, 403, 403, 303]),
-            ("POST", "/admin/departments/import", "/admin/departments/import".into(), Body::Upload("d.csv", csv), [303, 403, 403, 403, 200]),
-            ("POST", "/admin/approvals", "/admin/approvals".into(), Body::Form(vec![("department", d065.to_string()), ("year", "2022".into()), ("approval_date", "2023-08-20".into())]), [303, 403, 403, 403, 303]),
-            ("POST", "/admin/users", "/admin/users".into(), f(&[("username", "new"), ("display_name", "新用户"), ("role", "reviewer")]), [303, 403, 403, 403, 200]),
-            ("POST", "/admin/users/{id}/reset", format!("/admin/users/{spare}/reset"), f(&[]), [303, 403, 403, 403, 200]),
-            ("POST", "/admin/users/{id}/disable", format!("/admin/users/{spare}/disable"), f(&[]), [303, 403, 403, 403, 303]),
-            ("POST", "/logout", "/logout".into(), f(&[]), [303, 303, 303, 303, 303]),
+            (
+                "GET",
+                "/",
+                "/".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/static/site.css",
+                "/static/site.css".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/search",
+                "/search?q=%E8%A1%8C%E6%94%BF".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/r/{code}/{year}/",
+                "/r/065/2022/".into(),
+                Body::None,
+                [303, 303, 303, 303, 303],
+            ),
+            (
+                "GET",
+                "/r/{code}/{year}/{number}/",
+                "/r/065/2022/1/".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/r/{code}/{year}/{number}/{*file}",
+                "/r/065/2022/1/report.pdf".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/api/v1/",
+                "/api/v1/".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/api/v1/reports",
+                "/api/v1/reports?year=2022".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/api/v1/reports/{code}/{year}",
+                "/api/v1/reports/065/2022".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/api/v1/search",
+                "/api/v1/search?q=2013801".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/login",
+                "/login".into(),
+                Body::None,
+                [200, 303, 303, 303, 303],
+            ),
+            (
+                "POST",
+                "/login",
+                "/login".into(),
+                f(&[("username", "nobody"), ("password", "wrong-password")]),
+                [401, 401, 401, 401, 401],
+            ),
+            (
+                "GET",
+                "/password",
+                "/password".into(),
+                Body::None,
+                [303, 200, 200, 200, 200],
+            ),
+            (
+                "POST",
+                "/password",
+                "/password".into(),
+                f(&[("current", "x"), ("new", "short"), ("again", "short")]),
+                [303, 400, 400, 400, 400],
+            ),
+            (
+                "GET",
+                "/work",
+                "/work".into(),
+                Body::None,
+                [303, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/work/reports/{id}",
+                format!("/work/reports/{rid}"),
+                Body::None,
+                [303, 404, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/work/reports/{id}/form.xlsx",
+                format!("/work/reports/{rid}/form.xlsx"),
+                Body::None,
+                [303, 404, 200, 200, 200],
+            ),
+            (
+                "POST",
+                "/work/reports/{id}/upload",
+                format!("/work/reports/{rid}/upload"),
+                Body::Upload("x.xlsx", b"not a workbook".to_vec()),
+                [303, 404, 422, 403, 403],
+            ),
+            (
+                "GET",
+                "/work/versions/{id}",
+                format!("/work/versions/{v2}"),
+                Body::None,
+                [303, 404, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/work/versions/{id}/preview.html",
+                format!("/work/versions/{v2}/preview.html"),
+                Body::None,
+                [303, 404, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/work/versions/{id}/preview.pdf",
+                format!("/work/versions/{v2}/preview.pdf"),
+                Body::None,
+                [303, 404, 200, 200, 200],
+            ),
+            (
+                "POST",
+                "/work/versions/{id}/explanations",
+                format!("/work/versions/{v1}/explanations"),
+                f(&[]),
+                [303, 404, 409, 403, 403],
+            ),
+            (
+                "POST",
+                "/work/versions/{id}/submit",
+                format!("/work/versions/{v1}/submit"),
+                f(&[]),
+                [303, 404, 409, 403, 403],
+            ),
+            (
+                "POST",
+                "/work/versions/{id}/return",
+                format!("/work/versions/{v1}/return"),
+                f(&[("anchor0", "公开01表"), ("text0", "意见")]),
+                [303, 404, 403, 409, 409],
+            ),
+            (
+                "POST",
+                "/work/versions/{id}/approve",
+                format!("/work/versions/{v1}/approve"),
+                f(&[]),
+                [303, 404, 403, 409, 409],
+            ),
+            (
+                "GET",
+                "/admin",
+                "/admin".into(),
+                Body::None,
+                [303, 403, 403, 403, 200],
+            ),
+            (
+                "GET",
+                "/admin/log",
+                "/admin/log".into(),
+                Body::None,
+                [303, 403, 403, 403, 200],
+            ),
+            (
+                "POST",
+                "/admin/settings",
+                "/admin/settings".into(),
+                f(&[("region", "晋城市")]),
+                [303, 403, 403, 403, 303],
+            ),
+            (
+                "POST",
+                "/admin/years",
+                "/admin/years".into(),
+                f(&[("year", "2023"), ("profile", "shanxi-2022")]),
+                [303, 403, 403, 403, 303],
+            ),
+            (
+                "POST",
+                "/admin/departments",
+                "/admin/departments".into(),
+                f(&[("code", "098"), ("name", "晋城市某局")]),
+                [303, 403, 403, 403, 303],
+            ),
+            (
+                "POST",
+                "/admin/departments/import",
+                "/admin/departments/import".into(),
+                Body::Upload("d.csv", csv),
+                [303, 403, 403, 403, 200],
+            ),
+            (
+                "POST",
+                "/admin/approvals",
+                "/admin/approvals".into(),
+                Body::Form(vec![
+                    ("department", d065.to_string()),
+                    ("year", "2022".into()),
+                    ("approval_date", "2023-08-20".into()),
+                ]),
+                [303, 403, 403, 403, 303],
+            ),
+            (
+                "POST",
+                "/admin/users",
+                "/admin/users".into(),
+                f(&[
+                    ("username", "new"),
+                    ("display_name", "新用户"),
+                    ("role", "reviewer"),
+                ]),
+                [303, 403, 403, 403, 200],
+            ),
+            (
+                "POST",
+                "/admin/users/{id}/reset",
+                format!("/admin/users/{spare}/reset"),
+                f(&[]),
+                [303, 403, 403, 403, 200],
+            ),
+            (
+                "POST",
+                "/admin/users/{id}/disable",
+                format!("/admin/users/{spare}/disable"),
+                f(&[]),
+                [303, 403, 403, 403, 303],
+            ),
+            (
+                "POST",
+                "/logout",
+                "/logout".into(),
+                f(&[]),
+                [303, 303, 303, 303, 303],
+            ),
         ];
 
-        let listed: BTreeSet<(String, String)> = rows.iter().map(|r| (r.0.to_string(), r.1.to_string())).collect();
+        let listed: BTreeSet<(String, String)> = rows
+            .iter()
+            .map(|r| (r.0.to_string(), r.1.to_string()))
+            .collect();
         let routes = routes_in_source();
         let missing: Vec<_> = routes.difference(&listed).collect();
-        assert!(missing.is_empty(), "routes without a row in the access matrix: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "routes without a row in the access matrix: {missing:?}"
+        );
         let stale: Vec<_> = listed.difference(&routes).collect();
-        assert!(stale.is_empty(), "rows for routes that no longer exist: {stale:?}");
+        assert!(
+            stale.is_empty(),
+            "rows for routes that no longer exist: {stale:?}"
+        );
 
         let mut visitors: [Client; 5] = [anon, other, own, reviewer, admin];
-        let names = ["anonymous", "other department", "own department", "reviewer", "administrator"];
+        let names = [
+            "anonymous",
+            "other department",
+            "own department",
+            "reviewer",
+            "administrator",
+        ];
         let mut failures = Vec::new();
         for (method, pattern, path, body, expected) in &rows {
             for (who, client) in visitors.iter_mut().enumerate() {
@@ -167,7 +447,8 @@ async fn every_route_by_every_visitor() {
                     (&"GET", _) => client.get(path).await,
                     (_, Body::Upload(name, bytes)) => client.upload(path, name, bytes).await,
                     (_, Body::Form(fields)) => {
-                        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                        let refs: Vec<(&str, &str)> =
+                            fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
                         client.post(path, &refs).await
                     }
                     (_, Body::None) => client.post(path, &[]).await,

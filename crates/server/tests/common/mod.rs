@@ -36,9 +36,16 @@ async fn postgres_url(name: &str) -> String {
     // A database of its own per test: created through the server's `postgres` database.
     sqlx::any::install_default_drivers();
     let admin = format!("{}/postgres", base.trim_end_matches('/'));
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await.unwrap();
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut conn).await;
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+        .await
+        .unwrap();
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+        .execute(&mut conn)
+        .await;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     format!("{}/{name}", base.trim_end_matches('/'))
 }
 
@@ -55,7 +62,12 @@ impl Platform {
         }
         let state = juesuan_server::open(&options).await.unwrap();
         let router = juesuan_server::web::router(state.clone());
-        Platform { state, router, dir, backend }
+        Platform {
+            state,
+            router,
+            dir,
+            backend,
+        }
     }
 
     /// Region, year 2022 (shanxi-2022), the example's department and another,
@@ -64,8 +76,12 @@ impl Platform {
         let db = &self.state.db;
         db.set_setting("region", "晋城市").await.unwrap();
         ops::add_year(db, 2022, "shanxi-2022").await.unwrap();
-        let a = ops::upsert_department(db, "065", "晋城市市场监督管理局", &[]).await.unwrap();
-        let b = ops::upsert_department(db, "001", "晋城市财政局", &[]).await.unwrap();
+        let a = ops::upsert_department(db, "065", "晋城市市场监督管理局", &[])
+            .await
+            .unwrap();
+        let b = ops::upsert_department(db, "001", "晋城市财政局", &[])
+            .await
+            .unwrap();
         let ra = ops::approval(db, a, 2022, "2023-08-20").await.unwrap();
         let rb = ops::approval(db, b, 2022, "2023-08-20").await.unwrap();
         (ra, rb)
@@ -92,7 +108,11 @@ impl Platform {
     }
 
     pub fn client(&self) -> Client {
-        Client { router: self.router.clone(), cookies: HashMap::new(), csrf: String::new() }
+        Client {
+            router: self.router.clone(),
+            cookies: HashMap::new(),
+            csrf: String::new(),
+        }
     }
 
     /// Runs every queued job (PDF builds, publications).
@@ -112,7 +132,11 @@ impl Resp {
         String::from_utf8_lossy(&self.body).to_string()
     }
     pub fn location(&self) -> String {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
     }
 }
 
@@ -131,7 +155,11 @@ pub fn csrf_of(html: &str) -> Option<String> {
 
 impl Client {
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     pub async fn send(&mut self, req: Request<Body>) -> Resp {
@@ -149,8 +177,18 @@ impl Client {
                 }
             }
         }
-        let body = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
-        let r = Resp { status, headers, body };
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        let r = Resp {
+            status,
+            headers,
+            body,
+        };
         if let Some(t) = csrf_of(&r.text()) {
             self.csrf = t;
         }
@@ -158,7 +196,10 @@ impl Client {
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {
-        let req = Request::get(path).header(header::COOKIE, self.cookie_header()).body(Body::empty()).unwrap();
+        let req = Request::get(path)
+            .header(header::COOKIE, self.cookie_header())
+            .body(Body::empty())
+            .unwrap();
         self.send(req).await
     }
 
@@ -191,7 +232,10 @@ impl Client {
         let sep = if path.contains('?') { '&' } else { '?' };
         let req = Request::post(format!("{path}{sep}csrf={}", self.csrf))
             .header(header::COOKIE, self.cookie_header())
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
             .header(header::CONTENT_LENGTH, body.len())
             .body(Body::from(body))
             .unwrap();
@@ -200,8 +244,22 @@ impl Client {
 
     pub async fn login(&mut self, name: &str, password: &str) -> Resp {
         self.get("/login").await;
-        let r = self.post("/login", &[("username", name), ("password", password), ("next", "/work")]).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {name}: {}", r.text());
+        let r = self
+            .post(
+                "/login",
+                &[
+                    ("username", name),
+                    ("password", password),
+                    ("next", "/work"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login of {name}: {}",
+            r.text()
+        );
         self.get("/work").await;
         r
     }
@@ -210,7 +268,8 @@ impl Client {
 /// The example as text-directory files.
 pub fn example_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/jincheng-amr-2022");
+    let src =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/jincheng-amr-2022");
     copy(&src, dir.path());
     dir
 }

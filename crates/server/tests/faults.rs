@@ -1,0 +1,150 @@
+//! Faults: a worker that dies mid-job (its lease expires, the next worker takes
+//! the job and finishes it, and nothing half-published is ever visible); backup
+//! and restore by a round trip.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Platform, workbook};
+use juesuan_server::auth::Role;
+use sqlx::Row;
+
+async fn submitted_and_approved(p: &Platform) -> i64 {
+    let (rid, _) = p.city().await;
+    let mut prep = p.user("amr", Role::Preparer, Some("065")).await;
+    let mut rev = p.user("rev", Role::Reviewer, None).await;
+    prep.get(&format!("/work/reports/{rid}")).await;
+    let r = prep
+        .upload(
+            &format!("/work/reports/{rid}/upload"),
+            "a.xlsx",
+            &workbook(|_| {}),
+        )
+        .await;
+    let vid: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    let page = prep.get(&format!("/work/versions/{vid}")).await.text();
+    let mut fields = Vec::new();
+    let mut rest = page.as_str();
+    while let Some(at) = rest.find("<textarea name=\"e") {
+        let tail = &rest[at + 16..];
+        fields.push((
+            tail.chars().take_while(|c| *c != '"').collect::<String>(),
+            "ok".to_string(),
+        ));
+        rest = tail;
+    }
+    let refs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(x, y)| (x.as_str(), y.as_str()))
+        .collect();
+    prep.post(&format!("/work/versions/{vid}/explanations"), &refs)
+        .await;
+    prep.get(&format!("/work/versions/{vid}")).await;
+    assert_eq!(
+        prep.post(&format!("/work/versions/{vid}/submit"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    rev.get("/work").await;
+    assert_eq!(
+        rev.post(&format!("/work/versions/{vid}/approve"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    vid
+}
+
+#[tokio::test]
+async fn a_dead_workers_job_is_taken_again_and_finished() {
+    for backend in common::backends() {
+        let p = Platform::new(backend).await;
+        submitted_and_approved(&p).await;
+        // A worker claims every job, then dies without a word (kill -9).
+        let mut claimed = Vec::new();
+        while let Some(job) = juesuan_server::jobs::claim(&p.state).await.unwrap() {
+            claimed.push(job);
+        }
+        assert!(claimed.iter().any(|j| j.kind == "publish"), "{backend}");
+        let mut public = p.client();
+        assert_eq!(
+            public.get("/r/065/2022/").await.status,
+            StatusCode::NOT_FOUND,
+            "{backend}: nothing half-published"
+        );
+        // While the lease holds, no one else takes them.
+        assert!(
+            juesuan_server::jobs::claim(&p.state)
+                .await
+                .unwrap()
+                .is_none(),
+            "{backend}"
+        );
+        // The lease expires; the next worker finishes them.
+        sqlx::query("UPDATE jobs SET lease_until = 0")
+            .execute(&p.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(p.drain().await, claimed.len(), "{backend}");
+        assert_eq!(
+            public.get("/r/065/2022/").await.location(),
+            "/r/065/2022/1/",
+            "{backend}"
+        );
+        // Run again (as if the worker died after committing): still one publication.
+        sqlx::query("UPDATE jobs SET state = 'queued'")
+            .execute(&p.state.db.pool)
+            .await
+            .unwrap();
+        p.drain().await;
+        let n: i64 = sqlx::query("SELECT COUNT(*) FROM publications")
+            .fetch_one(&p.state.db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(n, 1, "{backend}: a job run twice publishes once");
+        let states: Vec<String> = sqlx::query("SELECT state FROM jobs")
+            .fetch_all(&p.state.db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert!(states.iter().all(|s| s == "done"), "{backend}: {states:?}");
+    }
+}
+
+#[tokio::test]
+async fn backup_and_restore_round_trip() {
+    let p = Platform::new("sqlite").await;
+    submitted_and_approved(&p).await;
+    p.drain().await;
+    let options = juesuan_server::Options::new(p.dir.path());
+    let target = tempfile::tempdir().unwrap();
+    let backup = target.path().join("b");
+    let lines = juesuan_server::backup(&options, &backup).await.unwrap();
+    assert!(lines.iter().any(|l| l.contains("文件存储")), "{lines:?}");
+    assert!(
+        juesuan_server::backup(&options, &backup).await.is_err(),
+        "never over an existing backup"
+    );
+    let restored = target.path().join("restored");
+    let o2 = juesuan_server::Options::new(&restored);
+    juesuan_server::restore(&o2, &backup).unwrap();
+    assert!(
+        juesuan_server::restore(&o2, &backup).is_err(),
+        "never over an existing database"
+    );
+    let state = juesuan_server::open(&o2).await.unwrap();
+    let mut c = common::Client {
+        router: juesuan_server::web::router(state),
+        cookies: Default::default(),
+        csrf: String::new(),
+    };
+    let pdf = c.get("/r/065/2022/1/report.pdf").await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert!(pdf.body.starts_with(b"%PDF"));
+    let original = p.client().get("/r/065/2022/1/report.pdf").await.body;
+    assert_eq!(pdf.body, original, "the restored file is the same bytes");
+}
