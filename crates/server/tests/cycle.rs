@@ -6,48 +6,14 @@
 //! show it and its PDF holds the figures. Then a correction is published as
 //! version 2 with its 更正说明 while version 1 stays reachable.
 
+// Helpers outside #[test] functions unwrap too: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use axum::http::StatusCode;
-use common::{Platform, replace, workbook};
+use common::{Platform, explain_and_submit, replace, version_id, workbook};
 use juesuan_server::auth::Role;
-
-fn explain_all(html: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find("<textarea name=\"e") {
-        let tail = &rest[at + "<textarea name=\"".len()..];
-        let name: String = tail.chars().take_while(|c| *c != '"').collect();
-        out.push((name, "已核实，保留。".to_string()));
-        rest = tail;
-    }
-    out
-}
-
-async fn explain_and_submit(
-    c: &mut common::Client,
-    vid: i64,
-    extra: &[(&str, &str)],
-) -> common::Resp {
-    let page = c.get(&format!("/work/versions/{vid}")).await;
-    let fields = explain_all(&page.text());
-    if !fields.is_empty() {
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
-        let r = c
-            .post(&format!("/work/versions/{vid}/explanations"), &refs)
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-        c.get(&format!("/work/versions/{vid}")).await;
-    }
-    c.post(&format!("/work/versions/{vid}/submit"), extra).await
-}
-
-fn version_id(location: &str) -> i64 {
-    location.rsplit('/').next().unwrap().parse().unwrap()
-}
 
 #[tokio::test]
 async fn collect_check_return_approve_publish_correct() {
@@ -106,7 +72,7 @@ async fn collect_check_return_approve_publish_correct() {
             page.contains("25,483,460.32") || page.contains("25483460.32"),
             "{backend}: the changed figure is in the diff"
         );
-        let r = explain_and_submit(&mut prep, v2, &[]).await;
+        let r = explain_and_submit(&mut prep, v2, "已核实，保留。", &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
 
         // The reviewer's queue has it; returned with a comment on a cell.
@@ -139,7 +105,7 @@ async fn collect_check_return_approve_publish_correct() {
             )
             .await;
         let v3 = version_id(&r.location());
-        let r = explain_and_submit(&mut prep, v3, &[]).await;
+        let r = explain_and_submit(&mut prep, v3, "已核实，保留。", &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
 
         // Approved; published by the job.
@@ -197,7 +163,7 @@ async fn collect_check_return_approve_publish_correct() {
             )
             .await;
         let v4 = version_id(&r.location());
-        let r = explain_and_submit(&mut prep, v4, &[]).await;
+        let r = explain_and_submit(&mut prep, v4, "已核实，保留。", &[]).await;
         assert_eq!(
             r.status,
             StatusCode::BAD_REQUEST,

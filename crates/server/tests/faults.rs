@@ -2,6 +2,9 @@
 //! the job and finishes it, and nothing half-published is ever visible); backup
 //! and restore by a round trip.
 
+// Helpers outside #[test] functions unwrap too: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use axum::http::StatusCode;
@@ -23,20 +26,8 @@ async fn submitted_and_approved(p: &Platform) -> i64 {
         .await;
     let vid: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
     let page = prep.get(&format!("/work/versions/{vid}")).await.text();
-    let mut fields = Vec::new();
-    let mut rest = page.as_str();
-    while let Some(at) = rest.find("<textarea name=\"e") {
-        let tail = &rest[at + 16..];
-        fields.push((
-            tail.chars().take_while(|c| *c != '"').collect::<String>(),
-            "ok".to_string(),
-        ));
-        rest = tail;
-    }
-    let refs: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(x, y)| (x.as_str(), y.as_str()))
-        .collect();
+    let names = common::warning_fields(&page);
+    let refs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "ok")).collect();
     prep.post(&format!("/work/versions/{vid}/explanations"), &refs)
         .await;
     prep.get(&format!("/work/versions/{vid}")).await;

@@ -8,6 +8,9 @@
 //! cannot change (v1 is published), so the order of rows does not matter —
 //! except `/logout`, run last.
 
+// Helpers outside #[test] functions unwrap too: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use axum::http::StatusCode;
@@ -35,29 +38,25 @@ fn routes_in_source() -> BTreeSet<(String, String)> {
     // Each `.route(…)` call with its parentheses balanced, however rustfmt wrapped it.
     let src = include_str!("../src/web.rs");
     let mut out = BTreeSet::new();
-    for (start, _) in src.match_indices(".route(") {
+    for piece in src.split(".route(").skip(1) {
         // A call, not a mention in a comment: the path string follows.
-        let after = src[start + ".route(".len()..].trim_start();
-        if !after.starts_with('"') {
+        let Some(rest) = piece.trim_start().strip_prefix('"') else {
             continue;
-        }
-        let mut depth = 0;
+        };
+        let path: String = rest.chars().take_while(|c| *c != '"').collect();
+        let mut depth = 1;
         let mut call = String::new();
-        for c in src[start + ".route".len()..].chars() {
-            call.push(c);
+        for c in piece.chars() {
             match c {
                 '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        break;
-                    }
-                }
+                ')' => depth -= 1,
                 _ => {}
             }
+            if depth == 0 {
+                break;
+            }
+            call.push(c);
         }
-        let Some(open) = call.find('"') else { continue };
-        let path: String = call[open + 1..].chars().take_while(|c| *c != '"').collect();
         for (needle, method) in [
             ("get(", "GET"),
             ("post(", "POST"),
@@ -97,20 +96,8 @@ async fn every_route_by_every_visitor() {
             .await;
         let v1: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
         let vpage = own.get(&format!("/work/versions/{v1}")).await.text();
-        let mut fields = Vec::new();
-        let mut rest = vpage.as_str();
-        while let Some(at) = rest.find("<textarea name=\"e") {
-            let tail = &rest[at + 16..];
-            fields.push((
-                tail.chars().take_while(|c| *c != '"').collect::<String>(),
-                "保留".to_string(),
-            ));
-            rest = tail;
-        }
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
+        let names = common::warning_fields(&vpage);
+        let refs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "保留")).collect();
         own.post(&format!("/work/versions/{v1}/explanations"), &refs)
             .await;
         own.get(&format!("/work/versions/{v1}")).await;

@@ -4,6 +4,9 @@
 //! URLs; limits on uploads (size, zip bombs); a panicking handler answered 500
 //! with a request id; two preparers submitting at once.
 
+// Helpers outside #[test] functions unwrap too: a failed setup is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use axum::http::StatusCode;
@@ -51,20 +54,8 @@ async fn markup_is_escaped_everywhere() {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
         let vid: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
         let page = prep.get(&format!("/work/versions/{vid}")).await.text();
-        let mut fields = Vec::new();
-        let mut rest = page.as_str();
-        while let Some(at) = rest.find("<textarea name=\"e") {
-            let tail = &rest[at + 16..];
-            fields.push((
-                tail.chars().take_while(|c| *c != '"').collect::<String>(),
-                EVIL.to_string(),
-            ));
-            rest = tail;
-        }
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
+        let names = common::warning_fields(&page);
+        let refs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), EVIL)).collect();
         prep.post(&format!("/work/versions/{vid}/explanations"), &refs)
             .await;
         prep.get(&format!("/work/versions/{vid}")).await;
@@ -114,20 +105,8 @@ async fn markup_is_escaped_everywhere() {
             .await;
         let v2: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
         let page = prep.get(&format!("/work/versions/{v2}")).await.text();
-        let mut fields = Vec::new();
-        let mut rest = page.as_str();
-        while let Some(at) = rest.find("<textarea name=\"e") {
-            let tail = &rest[at + 16..];
-            fields.push((
-                tail.chars().take_while(|c| *c != '"').collect::<String>(),
-                "ok".to_string(),
-            ));
-            rest = tail;
-        }
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(a, b)| (a.as_str(), b.as_str()))
-            .collect();
+        let names = common::warning_fields(&page);
+        let refs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "ok")).collect();
         prep.post(&format!("/work/versions/{v2}/explanations"), &refs)
             .await;
         prep.get(&format!("/work/versions/{v2}")).await;
@@ -493,20 +472,8 @@ async fn two_preparers_submit_at_once_and_one_wins() {
             .await;
         let vid: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
         let page = a.get(&format!("/work/versions/{vid}")).await.text();
-        let mut fields = Vec::new();
-        let mut rest = page.as_str();
-        while let Some(at) = rest.find("<textarea name=\"e") {
-            let tail = &rest[at + 16..];
-            fields.push((
-                tail.chars().take_while(|c| *c != '"').collect::<String>(),
-                "ok".to_string(),
-            ));
-            rest = tail;
-        }
-        let refs: Vec<(&str, &str)> = fields
-            .iter()
-            .map(|(x, y)| (x.as_str(), y.as_str()))
-            .collect();
+        let names = common::warning_fields(&page);
+        let refs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "ok")).collect();
         a.post(&format!("/work/versions/{vid}/explanations"), &refs)
             .await;
         a.get(&format!("/work/versions/{vid}")).await;

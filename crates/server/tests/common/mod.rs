@@ -4,7 +4,13 @@
 //! its own database in it) — driven through the real router, with a client that
 //! keeps cookies and reads each page's CSRF token as a browser would.
 
-#![allow(dead_code, missing_docs)]
+#![allow(
+    dead_code,
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic
+)]
 
 use axum::Router;
 use axum::body::Body;
@@ -149,8 +155,42 @@ pub struct Client {
 
 /// The value of the first `name="csrf" value="…"` on a page.
 pub fn csrf_of(html: &str) -> Option<String> {
-    let at = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
-    Some(html[at..].chars().take_while(|c| *c != '"').collect())
+    let tail = html.split("name=\"csrf\" value=\"").nth(1)?;
+    Some(tail.chars().take_while(|c| *c != '"').collect())
+}
+
+/// The names of a version page's explanation fields (one per warning).
+pub fn warning_fields(html: &str) -> Vec<String> {
+    html.split("<textarea name=\"")
+        .skip(1)
+        .map(|t| t.chars().take_while(|c| *c != '"').collect::<String>())
+        .filter(|n| n.starts_with('e'))
+        .collect()
+}
+
+/// Explains every warning of a version with `text`, then submits it with `extra` fields.
+pub async fn explain_and_submit(
+    c: &mut Client,
+    vid: i64,
+    text: &str,
+    extra: &[(&str, &str)],
+) -> Resp {
+    let page = c.get(&format!("/work/versions/{vid}")).await;
+    let names = warning_fields(&page.text());
+    if !names.is_empty() {
+        let refs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), text)).collect();
+        let r = c
+            .post(&format!("/work/versions/{vid}/explanations"), &refs)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
+        c.get(&format!("/work/versions/{vid}")).await;
+    }
+    c.post(&format!("/work/versions/{vid}/submit"), extra).await
+}
+
+/// The version id a redirect after upload points at.
+pub fn version_id(location: &str) -> i64 {
+    location.rsplit('/').next().unwrap().parse().unwrap()
 }
 
 impl Client {
