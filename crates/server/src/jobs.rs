@@ -182,8 +182,10 @@ fn search_text(snapshot: &juesuan_engine::diff::Snapshot, department: &str, year
     let mut s = format!("{department} {year}\n");
     for (k, v) in &snapshot.rows {
         s.push_str(k);
-        s.push(' ');
-        s.push_str(v);
+        for cell in v.split(" | ").filter(|c| !c.trim().is_empty()) {
+            s.push(' ');
+            s.push_str(cell);
+        }
         s.push('\n');
     }
     for (_, sentence) in &snapshot.sentences {
