@@ -236,11 +236,29 @@ impl Browser {
             )
             .await;
             if status >= 400 {
-                return;
+                return self.loaded().await;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("clicking {css} loaded no new page");
+    }
+
+    /// Waits until the current document has loaded.
+    async fn loaded(&self) {
+        for _ in 0..200 {
+            let state = self
+                .cmd(
+                    "POST",
+                    "/execute/sync",
+                    Some(json!({ "script": "return document.readyState", "args": [] })),
+                )
+                .await;
+            if state == "complete" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the page did not finish loading");
     }
 
     /// Clicks something that stays on the page (an option of a select).
