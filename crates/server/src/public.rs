@@ -619,6 +619,7 @@ pub async fn login_page(
 pub async fn login(
     State(state): State<Shared>,
     Extension(viewer): Extension<Viewer>,
+    headers: axum::http::HeaderMap,
     fields: Fields,
 ) -> Page {
     let username = fields.get("username").to_string();
@@ -658,13 +659,11 @@ pub async fn login(
         let disabled: i64 = r.try_get(2).ok()?;
         Some((id, hash, disabled != 0))
     });
-    let hash_to_check = found.as_ref().map_or(
-        // The same work for an unknown name, so timing does not tell names apart.
-        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0PuVOx7bM9L6e8c7wXBtfE7RE0sDcA4VWpKBoc6GqYI",
-        |f| f.1.as_str(),
-    );
+    // The same work for an unknown name, so timing does not tell names apart.
+    let hash = found
+        .as_ref()
+        .map_or_else(|| dummy_hash().to_string(), |f| f.1.clone());
     let pw = password.clone();
-    let hash = hash_to_check.to_string();
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&hash, &pw))
         .await
         .unwrap_or(false);
@@ -688,8 +687,9 @@ pub async fn login(
         ));
     }
     state.limiter.succeeded(&username);
-    if let Some(old) = &viewer.session {
-        let _ = auth::end_sessions_of(&state.db, old.user.id).await;
+    // A login in a browser that was logged in ends that browser's session.
+    if let Some(old) = session_token(&headers) {
+        let _ = auth::end_session(&state.db, &old).await;
     }
     let token = auth::create_session(&state.db, id).await.map_err(&db)?;
     let user = auth::session(&state.db, &token)
@@ -718,13 +718,15 @@ pub async fn login(
     Ok(resp)
 }
 
-/// `POST /logout`.
-pub async fn logout(
-    State(state): State<Shared>,
-    Extension(viewer): Extension<Viewer>,
-    headers: axum::http::HeaderMap,
-) -> Page {
-    if let Some(token) = headers
+/// A real argon2id hash of nothing anyone knows, computed once.
+fn dummy_hash() -> &'static str {
+    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password(&auth::random_token()).unwrap_or_default())
+}
+
+/// The session cookie's token, if the request has one.
+fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -732,7 +734,15 @@ pub async fn logout(
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == SESSION_COOKIE)
         .map(|(_, v)| v.to_string())
-    {
+}
+
+/// `POST /logout`.
+pub async fn logout(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    headers: axum::http::HeaderMap,
+) -> Page {
+    if let Some(token) = session_token(&headers) {
         let _ = auth::end_session(&state.db, &token).await;
         let _ = crate::flow::audit(&state.db, viewer.user(), &viewer.ip, "退出", "", "").await;
     }

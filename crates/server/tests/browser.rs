@@ -15,7 +15,12 @@
 //! scripts/test.sh installs them and sets `JUESUAN_REQUIRE_BROWSER=1`, so there
 //! a missing browser fails the test instead of skipping it).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr
+)]
 
 mod common;
 
