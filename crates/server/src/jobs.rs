@@ -14,8 +14,21 @@ use juesuan_engine::Format;
 use sqlx::Row;
 use std::time::Duration;
 
-/// How long a claim holds without being extended.
+/// How long a claim holds without being extended, by default.
 pub const LEASE_SECONDS: i64 = 120;
+
+/// The environment variable that sets the lease in seconds (tests of a killed
+/// server use a short one; several slow machines may want a longer one).
+pub const LEASE_ENV: &str = "JUESUAN_JOB_LEASE_SECONDS";
+
+/// The lease in force: [`LEASE_ENV`] when a positive number, else [`LEASE_SECONDS`].
+pub fn lease_seconds() -> i64 {
+    std::env::var(LEASE_ENV)
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|s| *s > 0)
+        .unwrap_or(LEASE_SECONDS)
+}
 /// Attempts before a job is marked failed.
 pub const MAX_ATTEMPTS: i64 = 3;
 
@@ -45,7 +58,7 @@ pub async fn claim(state: &Shared) -> Result<Option<Job>, sqlx::Error> {
          ORDER BY id LIMIT 1{lock}) RETURNING id, kind, target, attempts"
     );
     let row = sqlx::query(&sql)
-        .bind(t + LEASE_SECONDS)
+        .bind(t + lease_seconds())
         .bind(t)
         .fetch_optional(&state.db.pool)
         .await?;
@@ -70,7 +83,7 @@ async fn progress(
     sqlx::query("UPDATE jobs SET progress = $1, message = $2, lease_until = $3, updated_at = $4 WHERE id = $5")
         .bind(percent)
         .bind(message)
-        .bind(t + LEASE_SECONDS)
+        .bind(t + lease_seconds())
         .bind(t)
         .bind(job.id)
         .execute(&state.db.pool)
