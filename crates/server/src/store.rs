@@ -28,13 +28,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// A Chinese message for an I/O error while storing, naming a full disk as such.
+/// By the error's kind, which survives the wrapping that adds a path (as
+/// `tempfile` does), not only by its OS code.
 pub fn io_message(e: &std::io::Error) -> String {
-    match e.raw_os_error() {
-        Some(28) => "数据目录所在的磁盘已满，未保存任何内容：请清理磁盘或扩容后重试".to_string(),
-        Some(122) => "数据目录的磁盘配额已用完，未保存任何内容".to_string(),
-        Some(13) => "没有写入数据目录的权限".to_string(),
-        Some(30) => "数据目录所在的文件系统是只读的".to_string(),
-        _ => format!("无法写入数据目录：{e}"),
+    use std::io::ErrorKind;
+    match (e.kind(), e.raw_os_error()) {
+        (ErrorKind::StorageFull, _) | (_, Some(28)) => {
+            "数据目录所在的磁盘已满，未保存任何内容：请清理磁盘或扩容后重试".to_string()
+        }
+        (ErrorKind::QuotaExceeded, _) | (_, Some(122)) => {
+            "数据目录的磁盘配额已用完，未保存任何内容".to_string()
+        }
+        (ErrorKind::PermissionDenied, _) => "没有写入数据目录的权限，未保存任何内容".to_string(),
+        (ErrorKind::ReadOnlyFilesystem, _) => {
+            "数据目录所在的文件系统是只读的，未保存任何内容".to_string()
+        }
+        _ => format!("无法写入数据目录，未保存任何内容：{e}"),
     }
 }
 
