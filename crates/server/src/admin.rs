@@ -5,7 +5,7 @@ use crate::auth::Role;
 use crate::flow::audit;
 use crate::ops;
 use crate::pages::{self, SITE};
-use crate::web::{Fields, Page, Shared, Viewer, bad_field, db_error, forbidden_page, id, internal};
+use crate::web::{Fields, Page, Shared, Viewer, bad_field, db_error, forbidden_page, id};
 use axum::Extension;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
@@ -400,7 +400,6 @@ pub async fn log_page(
         }));
     }
     let more = if rows.len() == 200 { last } else { None };
-    let _ = internal;
     Ok(pages::render(
         StatusCode::OK,
         "log.html",

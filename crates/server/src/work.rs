@@ -321,7 +321,7 @@ pub async fn version(
     let (r, v) = visible_version(&state, &viewer, user, id(&viewer, &raw)?).await?;
     let db = db_error(&viewer);
     let store_err = |e: String| internal(&viewer, &e);
-    let mut findings = flow::findings(&state, &v).map_err(store_err)?;
+    let all = flow::findings(&state, &v).map_err(store_err)?;
     let explained = flow::explanations(&state.db, v.id).await.map_err(&db)?;
     let snapshot: juesuan_engine::diff::Snapshot =
         serde_json::from_slice(&state.store.get(&v.snapshot_sha).map_err(store_err)?)
@@ -338,8 +338,8 @@ pub async fn version(
         }
         None => None,
     };
-    let shown: Vec<serde_json::Value> = findings
-        .drain(..)
+    let shown: Vec<serde_json::Value> = all
+        .iter()
         .enumerate()
         .filter(|(_, f)| f.level != "info")
         .map(|(i, f)| {
@@ -348,7 +348,7 @@ pub async fn version(
                 .find(|(j, _)| *j == i as i64)
                 .map(|(_, t)| t.clone())
                 .unwrap_or_default();
-            let mut val = serde_json::to_value(&f).unwrap_or_default();
+            let mut val = serde_json::to_value(f).unwrap_or_default();
             if let Some(o) = val.as_object_mut() {
                 o.insert("explanation".into(), json!(explanation));
                 o.insert("index".into(), json!(i));
@@ -356,7 +356,6 @@ pub async fn version(
             val
         })
         .collect();
-    let all = flow::findings(&state, &v).map_err(store_err)?;
     let own = user.role == Role::Preparer && user.department_id == Some(r.department_id);
     let latest = v.number == r.latest_version;
     let can_explain = own && latest && matches!(r.state.as_str(), "draft" | "returned");
@@ -388,7 +387,9 @@ pub async fn version(
             can_explain => can_explain, can_submit => can_submit, can_review => can_review,
             correction => published_before, anchors => anchors(&snapshot),
             job => job.map(|j| json!({ "state": j.0, "progress": j.1, "message": j.2 })),
-            refresh => if pending { Some(3) } else { None },
+            // Reloading would wipe what a preparer or reviewer is typing: only a
+            // page without a form refreshes itself while the PDF is built.
+            refresh => if pending && !can_explain && !can_review { Some(3) } else { None },
             ..viewer.base()
         },
     ))

@@ -162,44 +162,46 @@ impl Browser {
         false
     }
 
+    /// The element `css` names, waiting (up to 10 s) for it: a page may still be
+    /// loading, or be replaced between two calls.
     async fn find(&self, css: &str) -> String {
+        let body = json!({ "using": "css selector", "value": css });
         for _ in 0..100 {
-            if self.count(css).await > 0 {
-                break;
+            let (status, bytes) = Box::pin(http(
+                self.driver,
+                "POST",
+                &format!("/session/{}/element", self.session),
+                Some(&body),
+            ))
+            .await;
+            if status == 200 {
+                let v: Value = serde_json::from_slice(&bytes).unwrap();
+                return v["value"]
+                    .as_object()
+                    .and_then(|o| o.values().next())
+                    .and_then(Value::as_str)
+                    .unwrap()
+                    .to_string();
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        if self.count(css).await == 0 {
-            let url = self.url().await;
-            let src = self.source().await;
-            let h1: String = src
-                .split("<h1>")
-                .nth(1)
-                .unwrap_or("")
-                .chars()
-                .take(200)
-                .collect();
-            let errors: String = src
-                .split("class=\"error\">")
-                .nth(1)
-                .unwrap_or("")
-                .chars()
-                .take(200)
-                .collect();
-            panic!("no element {css} on {url}: <h1>{h1} … {errors}");
-        }
-        let v = self
-            .cmd(
-                "POST",
-                "/element",
-                Some(json!({ "using": "css selector", "value": css })),
-            )
-            .await;
-        v.as_object()
-            .and_then(|o| o.values().next())
-            .and_then(Value::as_str)
-            .unwrap()
-            .to_string()
+        let url = self.url().await;
+        let src = self.source().await;
+        let h1: String = src
+            .split("<h1>")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect();
+        let errors: String = src
+            .split("class=\"error\">")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect();
+        panic!("no element {css} on {url}: <h1>{h1} … {errors}");
     }
 
     async fn count(&self, css: &str) -> usize {
@@ -213,14 +215,38 @@ impl Browser {
         v.as_array().map_or(0, Vec::len)
     }
 
+    /// Finds `css` and does `actions` on it (`clear`, `value`, `click` …), again
+    /// from the start when the page replaced the element in between (stale).
+    async fn on(&self, css: &str, actions: &[(&str, Value)]) {
+        'again: for _ in 0..50 {
+            let e = self.find(css).await;
+            for (action, body) in actions {
+                let (status, bytes) = Box::pin(http(
+                    self.driver,
+                    "POST",
+                    &format!("/session/{}/element/{e}/{action}", self.session),
+                    Some(body),
+                ))
+                .await;
+                if status == 404 && String::from_utf8_lossy(&bytes).contains("stale element") {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue 'again;
+                }
+                assert!(
+                    status < 300,
+                    "{action} on {css}: {status} {}",
+                    String::from_utf8_lossy(&bytes)
+                );
+            }
+            return;
+        }
+        panic!("{css} kept going stale");
+    }
+
     async fn type_in(&self, css: &str, text: &str) {
-        let e = self.find(css).await;
-        self.cmd("POST", &format!("/element/{e}/clear"), Some(json!({})))
-            .await;
-        self.cmd(
-            "POST",
-            &format!("/element/{e}/value"),
-            Some(json!({ "text": text })),
+        self.on(
+            css,
+            &[("clear", json!({})), ("value", json!({ "text": text }))],
         )
         .await;
     }
@@ -229,9 +255,7 @@ impl Browser {
     /// gone (its root element goes stale) — a click returns before that.
     async fn click(&self, css: &str) {
         let root = self.find("html").await;
-        let e = self.find(css).await;
-        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})))
-            .await;
+        self.on(css, &[("click", json!({}))]).await;
         for _ in 0..200 {
             let (status, _) = http(
                 self.driver,
@@ -245,7 +269,18 @@ impl Browser {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("clicking {css} loaded no new page");
+        let src = self.source().await;
+        let why: String = src
+            .split("<ul class=\"bad\">")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(300)
+            .collect();
+        panic!(
+            "clicking {css} loaded no new page (at {}): {why}",
+            self.url().await
+        );
     }
 
     /// Waits until the current document has loaded.
@@ -268,9 +303,7 @@ impl Browser {
 
     /// Clicks something that stays on the page (an option of a select).
     async fn pick(&self, css: &str) {
-        let e = self.find(css).await;
-        self.cmd("POST", &format!("/element/{e}/click"), Some(json!({})))
-            .await;
+        self.on(css, &[("click", json!({}))]).await;
     }
 
     async fn screenshot(&mut self, name: &str, dir: &Path) {
@@ -343,13 +376,9 @@ impl Browser {
     }
 
     async fn upload(&self, file: &Path) {
-        let e = self.find("input[type=file]").await;
-        self.cmd(
-            "POST",
-            &format!("/element/{e}/value"),
-            Some(json!({ "text": file.display().to_string() })),
-        )
-        .await;
+        let path = file.display().to_string();
+        self.on("input[type=file]", &[("value", json!({ "text": path }))])
+            .await;
         self.click("form[enctype] button[type=submit]").await;
     }
 }
