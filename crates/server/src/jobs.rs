@@ -295,6 +295,7 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
         .await
         .map_err(e)?;
     tx.commit().await.map_err(e)?;
+    state.published.clear_pages();
     crate::flow::audit(
         &state.db,
         None,

@@ -18,6 +18,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod cache;
 pub mod db;
 pub mod demo;
 pub mod flow;
@@ -93,6 +94,7 @@ pub async fn open(options: &Options) -> Result<Shared, String> {
         jobs: tokio::sync::Notify::new(),
         upload_limit: options.upload_limit,
         secure_cookies: options.secure_cookies,
+        published: cache::Published::default(),
     }))
 }
 

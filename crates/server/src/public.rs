@@ -7,6 +7,7 @@ use crate::time::{format_day, format_time};
 use crate::web::{Fields, Page, Shared, Viewer, db_error, not_found, set_cookie};
 use axum::Extension;
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -65,9 +66,44 @@ async fn region(state: &Shared) -> String {
         .unwrap_or_default()
 }
 
+/// An anonymous visitor's public page from the cache, or rendered and kept.
+async fn cached<F>(state: &Shared, viewer: &Viewer, key: String, render: F) -> Page
+where
+    F: std::future::Future<Output = Page>,
+{
+    if viewer.user().is_some() {
+        return render.await;
+    }
+    if let Some(body) = state.published.page(&key) {
+        let mut resp = (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            body,
+        )
+            .into_response();
+        pages::harden(&mut resp);
+        return Ok(resp);
+    }
+    let resp = render.await?;
+    if resp.status() != StatusCode::OK {
+        return Ok(resp);
+    }
+    let (parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
+        .await
+        .map_err(|_| crate::web::internal(viewer, "页面生成中断"))?;
+    state.published.keep_page(&key, bytes.clone());
+    Ok(Response::from_parts(parts, axum::body::Body::from(bytes)))
+}
+
 /// `/`: published reports by year.
 pub async fn index(State(state): State<Shared>, Extension(viewer): Extension<Viewer>) -> Page {
-    let list = published(&state, None).await.map_err(db_error(&viewer))?;
+    let key = "/".to_string();
+    cached(&state, &viewer, key, render_index(&state, &viewer)).await
+}
+
+async fn render_index(state: &Shared, viewer: &Viewer) -> Page {
+    let list = published(state, None).await.map_err(db_error(viewer))?;
     let mut years: Vec<serde_json::Value> = Vec::new();
     let mut current: Option<i64> = None;
     for item in list {
@@ -84,7 +120,7 @@ pub async fn index(State(state): State<Shared>, Extension(viewer): Extension<Vie
     Ok(pages::render(
         StatusCode::OK,
         "index.html",
-        context! { title => "部门决算公开", region => region(&state).await, years => years, ..viewer.base() },
+        context! { title => "部门决算公开", region => region(state).await, years => years, ..viewer.base() },
     ))
 }
 
@@ -163,13 +199,30 @@ pub async fn report(
     Extension(viewer): Extension<Viewer>,
     Path((code, year, number)): Path<(String, String, String)>,
 ) -> Page {
-    let year = parse_year(&viewer, &year)?;
-    let number = crate::web::id(&viewer, &number)?;
-    let db = db_error(&viewer);
-    let p = publication(&state, &code, year, Some(number))
+    let key = format!("/r/{code}/{year}/{number}/");
+    cached(
+        &state,
+        &viewer,
+        key,
+        render_report(&state, &viewer, code, year, number),
+    )
+    .await
+}
+
+async fn render_report(
+    state: &Shared,
+    viewer: &Viewer,
+    code: String,
+    year: String,
+    number: String,
+) -> Page {
+    let year = parse_year(viewer, &year)?;
+    let number = crate::web::id(viewer, &number)?;
+    let db = db_error(viewer);
+    let p = publication(state, &code, year, Some(number))
         .await
         .map_err(&db)?
-        .ok_or_else(|| not_found(&viewer))?;
+        .ok_or_else(|| not_found(viewer))?;
     let files = sqlx::query(
         "SELECT name, size FROM publication_files WHERE publication_id = $1 ORDER BY name",
     )
@@ -238,7 +291,8 @@ pub fn content_type(name: &str) -> &'static str {
 }
 
 /// Serves stored bytes as a download (or, for HTML, a page without scripts).
-pub fn serve_bytes(name: &str, bytes: Vec<u8>, immutable: bool) -> Response {
+pub fn serve_bytes(name: &str, bytes: impl Into<Bytes>, immutable: bool) -> Response {
+    let bytes: Bytes = bytes.into();
     let mut resp = bytes.into_response();
     let h = resp.headers_mut();
     h.insert(
@@ -288,24 +342,44 @@ pub async fn file(
 ) -> Page {
     let year = parse_year(&viewer, &year)?;
     let number = crate::web::id(&viewer, &number)?;
-    let db = db_error(&viewer);
-    let p = publication(&state, &code, year, Some(number))
-        .await
-        .map_err(&db)?
-        .ok_or_else(|| not_found(&viewer))?;
-    let row =
-        sqlx::query("SELECT sha FROM publication_files WHERE publication_id = $1 AND name = $2")
+    let sha = match state.published.digest(&code, year, number, &name) {
+        Some(sha) => sha,
+        None => {
+            let db = db_error(&viewer);
+            let p = publication(&state, &code, year, Some(number))
+                .await
+                .map_err(&db)?
+                .ok_or_else(|| not_found(&viewer))?;
+            let row = sqlx::query(
+                "SELECT sha FROM publication_files WHERE publication_id = $1 AND name = $2",
+            )
             .bind(p.id)
             .bind(&name)
             .fetch_optional(&state.db.pool)
             .await
             .map_err(&db)?
             .ok_or_else(|| not_found(&viewer))?;
-    let sha: String = row.try_get(0).map_err(&db)?;
-    let bytes = state
-        .store
-        .get(&sha)
-        .map_err(|e| crate::web::internal(&viewer, &e))?;
+            let sha: String = row.try_get(0).map_err(&db)?;
+            state
+                .published
+                .remember_digest(&code, year, number, &name, &sha);
+            sha
+        }
+    };
+    let bytes = match state.published.bytes(&sha) {
+        Some(b) => b,
+        None => {
+            let st = state.clone();
+            let digest = sha.clone();
+            let b = tokio::task::spawn_blocking(move || st.store.get(&digest))
+                .await
+                .map_err(|_| crate::web::internal(&viewer, "读取文件中断"))?
+                .map_err(|e| crate::web::internal(&viewer, &e))?;
+            let b = Bytes::from(b);
+            state.published.keep(&sha, b.clone());
+            b
+        }
+    };
     Ok(serve_bytes(&name, bytes, true))
 }
 

@@ -36,6 +36,8 @@ pub struct AppState {
     pub upload_limit: usize,
     /// Set `Secure` on cookies (the site is served over TLS, directly or behind a proxy).
     pub secure_cookies: bool,
+    /// Published files kept in memory (they never change).
+    pub published: crate::cache::Published,
 }
 
 /// The state as handlers get it.
@@ -146,7 +148,7 @@ fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
 
 /// The request context, CSRF check, and the last guard against a panic.
 async fn context(State(state): State<Shared>, mut req: Request, next: Next) -> Response {
-    let request_id = auth::random_token().chars().take(12).collect::<String>();
+    let request_id = request_id();
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
@@ -161,9 +163,12 @@ async fn context(State(state): State<Shared>, mut req: Request, next: Next) -> R
         },
         None => None,
     };
+    // A visitor not logged in gets a CSRF token only where a form needs one (the
+    // login page): public pages stay free of cookies, and cacheable.
     let (anon_csrf, new_anon) = match cookie(&req, CSRF_COOKIE).filter(|t| token_like(t)) {
         Some(t) => (t.to_string(), false),
-        None => (auth::random_token(), true),
+        None if session.is_none() && req.uri().path() == "/login" => (auth::random_token(), true),
+        None => (String::new(), false),
     };
     let viewer = Viewer {
         session,
@@ -221,6 +226,16 @@ fn unavailable(request_id: &str) -> Response {
     )
 }
 
+/// A request id: a random prefix per process and a counter (cheap, unique, and
+/// in order within a process's log).
+fn request_id() -> String {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    let prefix = PREFIX.get_or_init(|| auth::random_token().chars().take(6).collect());
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix}-{n}")
+}
+
 /// Every request that changes something carries the CSRF token of its session
 /// (or, before login, of its [`CSRF_COOKIE`]): a `csrf` field of a urlencoded
 /// form, or a `csrf` query parameter (multipart uploads, whose body is not read
@@ -255,6 +270,10 @@ async fn check_csrf(
     };
     if length.is_some_and(|n| n > limit as u64) {
         return Err(too_large(viewer, limit));
+    }
+    if expected.is_empty() {
+        // No session and no token issued: nothing this visitor may post.
+        return Err(refuse());
     }
     if let Some(t) = query_param(req.uri().query(), "csrf") {
         return if t == expected {

@@ -244,6 +244,22 @@ async fn injection_csrf_sessions_traversal() {
                 .status,
             StatusCode::FORBIDDEN
         );
+        // A visitor who never received a token cannot post at all, not even an empty one.
+        let mut anon = p.client();
+        let r = anon
+            .post_raw("/login", &[("username", "adm"), ("password", "x")])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}");
+        let r = anon
+            .post_raw(
+                "/login",
+                &[("username", "adm"), ("password", "x"), ("csrf", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{backend}");
+        // Public pages set no cookie.
+        let r = anon.get("/").await;
+        assert!(r.headers.get("set-cookie").is_none(), "{backend}");
         // A malformed field is a 400 naming it.
         admin.get("/admin").await;
         let r = admin
