@@ -56,8 +56,8 @@ run() { # url → "requests/s p50 p99"
 before=$(rss)
 echo "| page | server | requests/s | p50 | p99 |"
 echo "|---|---|---:|---:|---:|"
-for pair in "report page (/r/065/2022/1/, from the database)|/r/065/2022/1/|page.html" \
-            "published report.html (1 file, from the store)|/r/065/2022/1/report.html|report.html"; do
+for pair in "report page /r/065/2022/1/ (rendered from the database, reused 2 s)|/r/065/2022/1/|page.html" \
+            "published report.html (256 KB, from the store, kept in memory)|/r/065/2022/1/report.html|report.html"; do
   IFS='|' read -r name path file <<<"$pair"
   read -r rps p50 p99 <<<"$(run "http://127.0.0.1:$port$path")"
   echo "| $name | juesuan serve | $rps | $p50 | $p99 |"
