@@ -709,3 +709,14 @@ pub async fn comments(db: &Db, version_id: i64) -> Result<Vec<serde_json::Value>
         })
         .collect()
 }
+
+/// Whether a report has been published at least once (a new version is then a
+/// correction and needs its 更正说明).
+pub async fn has_publication(db: &Db, report_id: i64) -> Result<bool, sqlx::Error> {
+    let n: i64 = sqlx::query("SELECT COUNT(*) FROM publications WHERE report_id = $1")
+        .bind(report_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)?;
+    Ok(n > 0)
+}

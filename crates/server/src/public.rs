@@ -800,14 +800,7 @@ fn dummy_hash() -> &'static str {
 
 /// The session cookie's token, if the request has one.
 fn session_token(headers: &axum::http::HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == SESSION_COOKIE)
-        .map(|(_, v)| v.to_string())
+    crate::web::cookie(headers, SESSION_COOKIE).map(str::to_string)
 }
 
 /// `POST /logout`.

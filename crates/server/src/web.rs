@@ -111,8 +111,9 @@ pub fn log(request_id: &str, what: &str) {
     );
 }
 
-fn cookie<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
-    req.headers()
+/// The value of a cookie the request carries.
+pub fn cookie<'a>(headers: &'a axum::http::HeaderMap, name: &str) -> Option<&'a str> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -153,7 +154,7 @@ async fn context(State(state): State<Shared>, mut req: Request, next: Next) -> R
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or_else(|| "-".to_string(), |c| c.0.ip().to_string());
-    let session = match cookie(&req, SESSION_COOKIE).filter(|t| token_like(t)) {
+    let session = match cookie(req.headers(), SESSION_COOKIE).filter(|t| token_like(t)) {
         Some(token) => match auth::session(&state.db, token).await {
             Ok(s) => s,
             Err(e) => {
@@ -165,7 +166,7 @@ async fn context(State(state): State<Shared>, mut req: Request, next: Next) -> R
     };
     // A visitor not logged in gets a CSRF token only where a form needs one (the
     // login page): public pages stay free of cookies, and cacheable.
-    let (anon_csrf, new_anon) = match cookie(&req, CSRF_COOKIE).filter(|t| token_like(t)) {
+    let (anon_csrf, new_anon) = match cookie(req.headers(), CSRF_COOKIE).filter(|t| token_like(t)) {
         Some(t) => (t.to_string(), false),
         None if session.is_none() && req.uri().path() == "/login" => (auth::random_token(), true),
         None => (String::new(), false),
@@ -414,17 +415,9 @@ impl Fields {
         name: &str,
         max: usize,
     ) -> Result<&'a str, Response> {
-        let v = self.get(name);
+        let v = self.optional(viewer, name, max)?;
         if v.is_empty() {
             return Err(bad_field(viewer, name, "不能为空"));
-        }
-        if v.chars().count() > max {
-            return Err(bad_field(viewer, name, &format!("最多 {max} 个字符")));
-        }
-        if v.chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-        {
-            return Err(bad_field(viewer, name, "含有控制字符"));
         }
         Ok(v)
     }

@@ -362,13 +362,7 @@ pub async fn version(
     let can_submit = can_explain;
     let can_review =
         user.is_bureau() && r.state == "submitted" && r.submitted_version == Some(v.id);
-    let published_before = sqlx::query("SELECT COUNT(*) FROM publications WHERE report_id = $1")
-        .bind(r.id)
-        .fetch_one(&state.db.pool)
-        .await
-        .and_then(|row| row.try_get::<i64, _>(0))
-        .map_err(&db)?
-        > 0;
+    let published_before = flow::has_publication(&state.db, r.id).await.map_err(&db)?;
     let job = crate::jobs::status(&state, "pdf", v.id)
         .await
         .map_err(&db)?;
@@ -528,13 +522,7 @@ pub async fn submit(
             context! { back => format!("/work/versions/{}", v.id), ..viewer.base() },
         ));
     }
-    let published_before = sqlx::query("SELECT COUNT(*) FROM publications WHERE report_id = $1")
-        .bind(r.id)
-        .fetch_one(&state.db.pool)
-        .await
-        .and_then(|row| row.try_get::<i64, _>(0))
-        .map_err(&db)?
-        > 0;
+    let published_before = flow::has_publication(&state.db, r.id).await.map_err(&db)?;
     let correction = if published_before {
         Some(fields.required(&viewer, "correction", 2000)?)
     } else {
