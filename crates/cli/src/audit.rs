@@ -11,11 +11,8 @@ use juesuan_audit::{Audit, AuditError};
 use juesuan_model::{Finding, Location, Severity};
 use juesuan_render::html::esc;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 /// One input's outcome.
@@ -25,62 +22,28 @@ struct InputOutcome {
     elapsed: Duration,
 }
 
-/// Audits every input, on as many threads as there are cores (at most one per input),
-/// printing progress on standard error when there are several.
+/// Audits every input in parallel, with progress when there are several.
 fn run_all(inputs: &[PathBuf]) -> Vec<InputOutcome> {
-    let workers = std::thread::available_parallelism()
-        .map_or(2, std::num::NonZero::get)
-        .min(inputs.len())
-        .max(1);
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<InputOutcome>>> =
-        Mutex::new((0..inputs.len()).map(|_| None).collect());
-    let progress = inputs.len() > 1;
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(path) = inputs.get(i) else { break };
-                    let start = Instant::now();
-                    let result = juesuan_audit::audit_path(path);
-                    let outcome = InputOutcome {
-                        path: path.clone(),
-                        result,
-                        elapsed: start.elapsed(),
-                    };
-                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                    if progress {
-                        let mark = match &outcome.result {
-                            Ok(a) => {
-                                let (e, w, _) = counts(&a.findings);
-                                format!("错误 {e}，警告 {w}")
-                            }
-                            Err(_) => "无法审计".to_string(),
-                        };
-                        let bar_len = 24usize;
-                        let filled = n * bar_len / inputs.len().max(1);
-                        let bar: String = "█".repeat(filled) + &"░".repeat(bar_len - filled);
-                        let mut err = std::io::stderr().lock();
-                        let _ =
-                            writeln!(err, "{bar} {n}/{} {}：{mark}", inputs.len(), path.display());
-                    }
-                    if let Ok(mut r) = results.lock()
-                        && let Some(slot) = r.get_mut(i)
-                    {
-                        *slot = Some(outcome);
-                    }
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .collect()
+    crate::parallel::each(
+        inputs,
+        |p| p.display().to_string(),
+        |path| {
+            let start = Instant::now();
+            let result = juesuan_audit::audit_path(path);
+            InputOutcome {
+                path: path.clone(),
+                result,
+                elapsed: start.elapsed(),
+            }
+        },
+        |o| match &o.result {
+            Ok(a) => {
+                let (e, w, _) = counts(&a.findings);
+                format!("错误 {e}，警告 {w}")
+            }
+            Err(_) => "无法审计".to_string(),
+        },
+    )
 }
 
 /// The text of a line a finding points to, for quoting.

@@ -10,8 +10,10 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod audit;
+mod check;
 mod convert;
 mod output;
+mod parallel;
 mod platform;
 mod score;
 mod term;
@@ -39,8 +41,9 @@ struct Cli {
 enum Command {
     /// 检查一份决算数据：逐条规则核对，列出发现的问题
     Check {
-        /// 输入目录（含 report.toml）、report.toml 文件或 .xlsx 填报工作簿
-        input: PathBuf,
+        /// 输入目录（含 report.toml）、report.toml 文件或 .xlsx 填报工作簿；可给多份，并行检查并汇总
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
         /// 输出格式：text（默认）或 json
         #[arg(long, default_value = "text")]
         format: String,
@@ -53,6 +56,22 @@ enum Command {
         /// 与一份已有的情况说明（文本文件，如已公开报告的全文）逐句比对
         #[arg(long, value_name = "文件")]
         narrative: Option<PathBuf>,
+        /// 同一部门上一年度的决算数据（目录或工作簿）：核对本年所述上年数、年初结转和结余
+        #[arg(long, value_name = "输入")]
+        previous: Option<PathBuf>,
+    },
+    /// 比较同一部门两个年度的决算数据：哪些数据变了，本年所述上年数与上年报告是否一致
+    Compare {
+        /// 一个年度的输入（目录或工作簿）
+        first: PathBuf,
+        /// 另一个年度的输入（顺序不限，按数据中的年度区分新旧）
+        second: PathBuf,
+        /// 输出格式：text（默认）或 json
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// 逐项列出两年所有不同的数据
+        #[arg(long)]
+        all: bool,
     },
     /// 生成决算公开报告
     Build {
@@ -237,20 +256,7 @@ pub(crate) type Outcome = Result<ExitCode, ExitCode>;
 
 /// Prints why a command cannot proceed; exit code 2.
 pub(crate) fn fail(f: Failure) -> ExitCode {
-    match f {
-        Failure::Input(errors) => {
-            let mut s = String::new();
-            for e in &errors.0 {
-                s.push_str(&format!("错误：{e}\n"));
-            }
-            s.push_str(&format!(
-                "输入无法使用（{} 处错误），未生成任何输出。\n",
-                errors.0.len()
-            ));
-            term::err(&s);
-        }
-        Failure::Other(m) => term::errln(&format!("错误：{m}")),
-    }
+    term::err(&check::failure_text(&f));
     ExitCode::from(2)
 }
 
@@ -263,36 +269,6 @@ fn summary(l: &Loaded, input: &Path) -> String {
         l.report.meta.year,
         l.profile.id
     )
-}
-
-fn check(input: &Path, format: &str, all: bool, strict: bool, narrative: Option<&Path>) -> Outcome {
-    let loaded = load(input, narrative).map_err(fail)?;
-    match format {
-        "json" => match serde_json::to_string_pretty(&loaded.findings) {
-            Ok(s) => term::outln(&s)?,
-            Err(e) => return Err(fail(Failure::Other(format!("无法输出 JSON：{e}")))),
-        },
-        "text" => {
-            let mut s = findings_text(&loaded.findings, all);
-            s.push_str(&summary(&loaded, input));
-            s.push('\n');
-            if loaded.findings.iter().all(|f| f.severity == Severity::Info) {
-                s.push_str("未发现错误或警告。\n");
-            }
-            term::out(&s)?;
-        }
-        other => {
-            return Err(fail(Failure::Other(format!(
-                "未知的输出格式 “{other}”：可用 text、json"
-            ))));
-        }
-    }
-    let worst = loaded.findings.iter().map(|f| f.severity).max();
-    Ok(match worst {
-        Some(Severity::Error) => ExitCode::from(1),
-        Some(Severity::Warning) if strict => ExitCode::from(1),
-        _ => ExitCode::SUCCESS,
-    })
 }
 
 fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathBuf]) -> Outcome {
@@ -333,7 +309,7 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
         let dirs = font_dirs.to_vec();
         std::thread::spawn(move || juesuan_pdf::load_fonts(&dirs))
     });
-    let loaded = load(input, None).map_err(fail)?;
+    let loaded = load(input, None, None).map_err(fail)?;
     let has_errors = loaded
         .findings
         .iter()
@@ -451,7 +427,7 @@ fn score(input: &Path, format: &str) -> Outcome {
             "未知的输出格式 “{format}”：可用 text、json"
         ))));
     }
-    let loaded = load(input, None).map_err(fail)?;
+    let loaded = load(input, None, None).map_err(fail)?;
     if loaded.report.projects.is_empty() {
         term::outln("没有项目绩效自评（projects/ 目录为空或不存在）。")?;
         return Ok(ExitCode::SUCCESS);
@@ -554,12 +530,26 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Outcome {
     match cli.command {
         Command::Check {
-            input,
+            inputs,
             format,
             all,
             strict,
             narrative,
-        } => check(&input, &format, all, strict, narrative.as_deref()),
+            previous,
+        } => check::check(&check::CheckArgs {
+            inputs,
+            format,
+            all,
+            strict,
+            narrative,
+            previous,
+        }),
+        Command::Compare {
+            first,
+            second,
+            format,
+            all,
+        } => check::compare(&first, &second, &format, all),
         Command::Build {
             input,
             output,

@@ -59,6 +59,7 @@ fn is_label(c: &ViewCell) -> bool {
 /// The snapshot of a composed document.
 pub fn snapshot(doc: &Document) -> Snapshot {
     let mut s = Snapshot::default();
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for part in &doc.parts {
         let mut section = part.title.clone();
         for block in &part.blocks {
@@ -73,7 +74,13 @@ pub fn snapshot(doc: &Document) -> Snapshot {
                     }
                 }
                 Block::Table(t) => {
-                    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+                    // A table without a number (a project's 预算执行情况) is
+                    // named by its title.
+                    let name = if t.number.is_empty() {
+                        t.title.clone()
+                    } else {
+                        t.number.clone()
+                    };
                     for row in &t.rows {
                         let label: Vec<String> = row
                             .cells
@@ -88,9 +95,10 @@ pub fn snapshot(doc: &Document) -> Snapshot {
                             .filter(|c| !is_label(c))
                             .filter_map(cell_text)
                             .collect();
-                        let mut key = format!("{} · {}", t.number, label.join(" "));
-                        // The same label twice in one table (a blank label row):
-                        // number the repeats so each keeps its own key.
+                        let mut key = format!("{name} · {}", label.join(" "));
+                        // The same key twice (a blank label row, the 合计 of
+                        // each project's table): number the repeats in document
+                        // order so each keeps its own key.
                         let n = seen.entry(key.clone()).or_default();
                         *n += 1;
                         if *n > 1 {
@@ -176,6 +184,26 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Vec<Change> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_row_of_the_example_has_its_own_key() {
+        let Ok((report, profile)) = crate::sample::example() else {
+            panic!("example");
+        };
+        let Ok(loaded) = crate::check(report, profile, false, crate::Against::default()) else {
+            panic!("example checks");
+        };
+        let s = snapshot(&loaded.document);
+        let keys: std::collections::BTreeSet<&str> =
+            s.rows.iter().map(|(k, _)| k.as_str()).collect();
+        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+        for (k, _) in &s.rows {
+            *count.entry(k.as_str()).or_default() += 1;
+        }
+        let repeated: Vec<_> = count.iter().filter(|(_, n)| **n > 1).take(5).collect();
+        assert_eq!(keys.len(), s.rows.len(), "row keys repeat: {repeated:?}");
+        assert!(diff(&s, &s).is_empty());
+    }
 
     fn snap(rows: &[(&str, &str)], sentences: &[(&str, &str)]) -> Snapshot {
         Snapshot {

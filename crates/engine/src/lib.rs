@@ -8,7 +8,9 @@
 //!   the text form, unpacked with bounded sizes by [`upload`]);
 //! - [`render`] makes the output files of a loaded report.
 
+pub mod compare;
 pub mod diff;
+pub mod sample;
 pub mod upload;
 
 use juesuan_compose::Document;
@@ -113,9 +115,24 @@ fn for_workbook(findings: &mut [Finding], workbook: &str) {
     }
 }
 
+/// What a report is checked against besides itself.
+#[derive(Clone, Copy, Default)]
+pub struct Against<'a> {
+    /// A stated 情况说明 (e.g. a published report's text) to compare ours with.
+    pub narrative: Option<&'a str>,
+    /// Last year's report of the same department and how findings name it
+    /// (`晋城市市场监督管理局 2021 年度报告`): the cross-year rules run on it.
+    pub previous: Option<(&'a Loaded, &'a str)>,
+}
+
 /// Reads, composes and checks a report; with `narrative`, also compares a stated
-/// 情况说明 (a text file, e.g. last year's or a published report) with ours.
-pub fn load(input: &Path, narrative: Option<&Path>) -> Result<Loaded, Failure> {
+/// 情况说明 (a text file, e.g. last year's or a published report) with ours; with
+/// `previous`, checks what it says of last year against last year's report.
+pub fn load(
+    input: &Path,
+    narrative: Option<&Path>,
+    previous: Option<(&Loaded, &str)>,
+) -> Result<Loaded, Failure> {
     let (report, profile) = read_input(input)?;
     let workbook = is_workbook(input);
     let narrative = match narrative {
@@ -132,18 +149,35 @@ pub fn load(input: &Path, narrative: Option<&Path>) -> Result<Loaded, Failure> {
         }
         None => None,
     };
-    check(report, profile, workbook, narrative.as_deref())
+    check(
+        report,
+        profile,
+        workbook,
+        Against {
+            narrative: narrative.as_deref(),
+            previous,
+        },
+    )
 }
 
 /// Composes and checks a report already read; `workbook` says whether it came
-/// from a workbook (findings then name its sheets); `narrative` is a stated
-/// 情况说明 to compare with ours.
+/// from a workbook (findings then name its sheets).
 pub fn check(
     report: Report,
     profile: &'static Profile,
     workbook: bool,
-    narrative: Option<&str>,
+    against: Against<'_>,
 ) -> Result<Loaded, Failure> {
+    if let Some((prev, label)) = against.previous
+        && prev.report.meta.year != report.meta.year.saturating_sub(1)
+    {
+        return Err(Failure::Other(format!(
+            "{label}是 {} 年度的，而本报告是 {} 年度的：跨年度核对需要上一年度（{} 年度）的报告",
+            prev.report.meta.year,
+            report.meta.year,
+            report.meta.year.saturating_sub(1)
+        )));
+    }
     let derived = derive_all(&report, profile);
     let document = juesuan_compose::compose(&report, profile, &derived)
         .map_err(|e| Failure::Other(e.to_string()))?;
@@ -153,8 +187,17 @@ pub fn check(
         Some(&report),
         Some(&derived.figures),
     );
-    if let Some(text) = narrative {
+    if let Some(text) = against.narrative {
         ctx.narrative_diffs = Some(juesuan_compose::narrative_diffs(&document, profile, text));
+    }
+    if let Some((prev, label)) = against.previous {
+        ctx.previous = Some(juesuan_rules::Previous::new(
+            label.to_string(),
+            prev.report.meta.department.clone(),
+            prev.report.meta.year,
+            &prev.derived.tables,
+            Some(&prev.derived.figures),
+        ));
     }
     let mut findings = juesuan_rules::run(ctx);
     if workbook {
@@ -173,11 +216,20 @@ pub fn check(
 /// Reads and checks an uploaded file: a workbook (by its content, whatever its
 /// name), or a zip of the text form. Every message names `name` and the place in
 /// it (sheet!cell, or the file of the zip and its line), never a temporary path.
-pub fn load_upload(bytes: &[u8], name: &str) -> Result<Loaded, Failure> {
+/// With `previous`, what it says of last year is checked against last year's report.
+pub fn load_upload(
+    bytes: &[u8],
+    name: &str,
+    previous: Option<(&Loaded, &str)>,
+) -> Result<Loaded, Failure> {
+    let against = Against {
+        narrative: None,
+        previous,
+    };
     match upload::kind(bytes) {
         upload::Kind::Workbook => {
             let (report, profile) = juesuan_xlsx::form::read_workbook_bytes(bytes, name)?;
-            check(report, profile, true, None)
+            check(report, profile, true, against)
         }
         upload::Kind::TextZip => {
             let dir = upload::unpack_text_zip(bytes, name)?;
@@ -186,7 +238,7 @@ pub fn load_upload(bytes: &[u8], name: &str) -> Result<Loaded, Failure> {
             match read_text_dir(dir.path()) {
                 Ok((mut report, profile)) => {
                     rename_sources(&mut report.meta.source, &prefix, &shown);
-                    let mut loaded = check(report, profile, false, None)?;
+                    let mut loaded = check(report, profile, false, against)?;
                     for f in &mut loaded.findings {
                         rename_finding(f, &prefix, &shown);
                     }

@@ -124,6 +124,13 @@ pub enum Location {
     },
     /// A place in an input file.
     Input(SourceRef),
+    /// A place in another report (last year's, a unit's), by that report's name.
+    Elsewhere {
+        /// `晋城市市场监督管理局 2021 年度报告`
+        report: String,
+        /// The place in it.
+        at: Box<Location>,
+    },
     /// The report as a whole.
     Report,
 }
@@ -139,6 +146,7 @@ impl fmt::Display for Location {
                 None => write!(f, "项目「{project}」"),
             },
             Location::Input(src) => write!(f, "{src}"),
+            Location::Elsewhere { report, at } => write!(f, "{report}：{at}"),
             Location::Report => f.write_str("全文"),
         }
     }

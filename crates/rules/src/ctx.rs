@@ -22,6 +22,66 @@ pub struct Ctx<'a> {
     pub repeats: Repeats,
     /// Differences between a stated narrative and ours, when one was given to compare.
     pub narrative_diffs: Option<Vec<juesuan_compose::Difference>>,
+    /// Last year's report of the same department, when known (cross-year rules).
+    pub previous: Option<Previous<'a>>,
+}
+
+/// Last year's report as the cross-year rules see it: its tables (derived from
+/// its input, or read back from its published PDF) and what to call it.
+pub struct Previous<'a> {
+    /// How findings name it: `晋城市市场监督管理局 2021 年度报告（已公开第 1 版）`.
+    pub label: String,
+    /// Its 部门名称.
+    pub department: String,
+    /// Its year.
+    pub year: i32,
+    /// Its tables.
+    pub tables: &'a TableSet,
+    /// Figures as its tables state them.
+    pub stated: StatedFigures,
+    /// Its figures derived from its input, when known (also those no table prints).
+    pub derived: Option<&'a Figures>,
+}
+
+impl<'a> Previous<'a> {
+    /// Last year's report over its tables (and its derived figures, when known).
+    pub fn new(
+        label: String,
+        department: String,
+        year: i32,
+        tables: &'a TableSet,
+        derived: Option<&'a Figures>,
+    ) -> Self {
+        let (stated, _) = read_figures(tables);
+        Previous {
+            label,
+            department,
+            year,
+            tables,
+            stated,
+            derived,
+        }
+    }
+
+    /// The value its tables state for a key, or else its derived figure.
+    pub fn value(&self, key: &Key) -> Option<Num> {
+        self.stated
+            .get(key)
+            .map(|(v, _)| *v)
+            .or_else(|| self.derived?.get_opt(key))
+    }
+
+    /// The first cell stating a key.
+    pub fn cell_of(&self, key: &Key) -> Option<CellRef> {
+        self.stated.get(key).map(|(_, c)| *c)
+    }
+
+    /// Rounding envelope of the table stating a key (0 for exact data).
+    pub fn half_step(&self, key: &Key) -> i64 {
+        self.cell_of(key)
+            .and_then(|c| self.tables.tables.get(c.table))
+            .map_or(0, |t| t.half_step_fen)
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -41,6 +101,7 @@ impl<'a> Ctx<'a> {
             stated,
             repeats,
             narrative_diffs: None,
+            previous: None,
         }
     }
 

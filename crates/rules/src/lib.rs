@@ -7,6 +7,7 @@
 //! published report — so the same rules build and audit.
 
 mod cross;
+mod crossyear;
 mod ctx;
 mod input;
 mod narrative;
@@ -16,7 +17,7 @@ mod relations;
 #[cfg(test)]
 mod tests;
 
-pub use ctx::Ctx;
+pub use ctx::{Ctx, Previous};
 pub use registry::{Family, Rule, RuleInfo, find, registry};
 
 use juesuan_model::{Finding, Report, TableSet, sort_findings};

@@ -16,6 +16,8 @@ pub enum Family {
     Narrative,
     /// 项目支出绩效自评.
     Performance,
+    /// This year's report against last year's.
+    CrossYear,
 }
 
 impl Family {
@@ -27,6 +29,7 @@ impl Family {
             Family::Input => "输入与编码",
             Family::Narrative => "情况说明",
             Family::Performance => "绩效自评",
+            Family::CrossYear => "跨年度",
         }
     }
 }
@@ -57,7 +60,7 @@ pub trait Rule: Sync {
 
 /// Every rule, in the order findings are produced.
 pub fn registry() -> &'static [&'static dyn Rule] {
-    use crate::{cross, input, narrative, perf, relations};
+    use crate::{cross, crossyear, input, narrative, perf, relations};
     static RULES: &[&dyn Rule] = &[
         &relations::ColumnSum,
         &relations::RowSum,
@@ -93,6 +96,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &perf::TargetText,
         &perf::ProseRate,
         &perf::Coverage,
+        &crossyear::LastYearFigures,
+        &crossyear::CarryOverAcrossYears,
+        &crossyear::SameDepartment,
     ];
     RULES
 }

@@ -1,110 +1,21 @@
-//! `juesuan serve --demo`: the bundled example (晋城市市场监督管理局 2022)
-//! uploaded, submitted, approved and published through the real workflow, and a
-//! city of departments with 批复日期 and users, so every page has something to show.
+//! `juesuan serve --demo`: a city of departments over three years, every report
+//! through the real workflow (upload, check, submit, approve, publish). The
+//! bundled example (晋城市市场监督管理局 2022) is published as it is; the other
+//! departments' reports are made up by [`juesuan_engine::sample`] (the example
+//! scaled, consistent across tables and years) for 2021 and 2022, with one 2022
+//! report carrying a wrong 上年数 (held at 填报中 by the cross-year rule), one
+//! not uploaded, and 2023 open for collection.
 
-use crate::auth::Role;
+use crate::auth::{Role, User};
 use crate::web::Shared;
 use crate::{flow, jobs, ops};
+use juesuan_engine::sample::{self, Department, Mistake};
+use juesuan_model::{Key, Measure};
 use sqlx::Row;
-
-const EXAMPLE: &[(&str, &str)] = &[
-    (
-        "report.toml",
-        include_str!("../../../examples/jincheng-amr-2022/report.toml"),
-    ),
-    (
-        "income.csv",
-        include_str!("../../../examples/jincheng-amr-2022/income.csv"),
-    ),
-    (
-        "economic.csv",
-        include_str!("../../../examples/jincheng-amr-2022/economic.csv"),
-    ),
-    (
-        "general-budget.csv",
-        include_str!("../../../examples/jincheng-amr-2022/general-budget.csv"),
-    ),
-    (
-        "narrative.toml",
-        include_str!("../../../examples/jincheng-amr-2022/narrative.toml"),
-    ),
-    (
-        "projects/01-市场监督管理经费.toml",
-        include_str!("../../../examples/jincheng-amr-2022/projects/01-市场监督管理经费.toml"),
-    ),
-    (
-        "projects/02-自收自支人员经费.toml",
-        include_str!("../../../examples/jincheng-amr-2022/projects/02-自收自支人员经费.toml"),
-    ),
-    (
-        "projects/03-实施标准化战略资金补助经费.toml",
-        include_str!(
-            "../../../examples/jincheng-amr-2022/projects/03-实施标准化战略资金补助经费.toml"
-        ),
-    ),
-    (
-        "projects/04-放心消费创建活动经费.toml",
-        include_str!("../../../examples/jincheng-amr-2022/projects/04-放心消费创建活动经费.toml"),
-    ),
-    (
-        "projects/05-特种设备安全监管经费.toml",
-        include_str!("../../../examples/jincheng-amr-2022/projects/05-特种设备安全监管经费.toml"),
-    ),
-    (
-        "projects/06-标准化工作经费.toml",
-        include_str!("../../../examples/jincheng-amr-2022/projects/06-标准化工作经费.toml"),
-    ),
-    (
-        "projects/07-知识产权强市建设奖补资金.toml",
-        include_str!(
-            "../../../examples/jincheng-amr-2022/projects/07-知识产权强市建设奖补资金.toml"
-        ),
-    ),
-    (
-        "projects/08-网络运行维护费.toml",
-        include_str!("../../../examples/jincheng-amr-2022/projects/08-网络运行维护费.toml"),
-    ),
-    (
-        "projects/09-执法服装购置.toml",
-        include_str!("../../../examples/jincheng-amr-2022/projects/09-执法服装购置.toml"),
-    ),
-    (
-        "projects/10-2021年已完成未执行完合同尾款.toml",
-        include_str!(
-            "../../../examples/jincheng-amr-2022/projects/10-2021年已完成未执行完合同尾款.toml"
-        ),
-    ),
-    (
-        "projects/11-打击传销及反不正当竞争专项经费.toml",
-        include_str!(
-            "../../../examples/jincheng-amr-2022/projects/11-打击传销及反不正当竞争专项经费.toml"
-        ),
-    ),
-    (
-        "projects/12-抽检费.toml",
-        include_str!("../../../examples/jincheng-amr-2022/projects/12-抽检费.toml"),
-    ),
-    (
-        "projects/13-办公楼设施维修费.toml",
-        include_str!("../../../examples/jincheng-amr-2022/projects/13-办公楼设施维修费.toml"),
-    ),
-    (
-        "projects/14-食品安全城市创建.toml",
-        include_str!("../../../examples/jincheng-amr-2022/projects/14-食品安全城市创建.toml"),
-    ),
-];
 
 /// The example as a workbook (the form a department downloads and fills).
 pub fn example_workbook() -> Result<Vec<u8>, String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-    for (name, text) in EXAMPLE {
-        let path = dir.path().join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
-        }
-        std::fs::write(&path, text).map_err(|e| e.to_string())?;
-    }
-    let (report, profile) = juesuan_ingest::read_text_dir(dir.path()).map_err(|e| e.to_string())?;
+    let (report, profile) = sample::example()?;
     juesuan_xlsx::form::form(&report, profile).map_err(|e| e.to_string())
 }
 
@@ -150,6 +61,18 @@ const CITY: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
+/// The demo's years, their template and the 批复日期 of each department's report.
+const YEARS: &[(i64, &str)] = &[
+    (2021, "2022-08-22"),
+    (2022, "2023-08-25"),
+    (2023, "2024-08-23"),
+];
+
+/// The department whose 2022 report states a wrong 上年数, and the one that has
+/// not uploaded its 2022 report.
+const WRONG_LAST_YEAR: &str = "045";
+const NOT_UPLOADED: &str = "034";
+
 /// Loads the demo into an empty platform; says what it made. Does nothing when
 /// the platform already has departments.
 pub async fn load(state: &Shared) -> Result<Vec<String>, String> {
@@ -163,7 +86,9 @@ pub async fn load(state: &Shared) -> Result<Vec<String>, String> {
         return Ok(vec!["演示数据已存在，未重复载入。".to_string()]);
     }
     state.db.set_setting("region", "晋城市").await.map_err(e)?;
-    ops::add_year(&state.db, 2022, "shanxi-2022").await?;
+    for (year, _) in YEARS {
+        ops::add_year(&state.db, *year, "shanxi-2022").await?;
+    }
     let amr = ops::upsert_department(
         &state.db,
         "065",
@@ -171,19 +96,45 @@ pub async fn load(state: &Shared) -> Result<Vec<String>, String> {
         &["晋城市市场监督管理局机关".to_string()],
     )
     .await?;
-    let rid = ops::approval(&state.db, amr, 2022, "2023-08-20").await?;
+    let mut city = Vec::new();
     for (code, name, units) in CITY {
         let units: Vec<String> = units.iter().map(|s| (*s).to_string()).collect();
-        let d = ops::upsert_department(&state.db, code, name, &units).await?;
-        ops::approval(&state.db, d, 2022, "2023-08-25").await?;
+        city.push((
+            ops::upsert_department(&state.db, code, name, &units).await?,
+            Department {
+                code: (*code).to_string(),
+                name: (*name).to_string(),
+            },
+        ));
     }
-    let mut lines = vec![
-        "已载入演示数据：晋城市 11 个部门，2022 年度。演示账号（一次性密码，首次登录须修改）："
-            .to_string(),
-    ];
-    let (_, p) =
+    let mut reports = Vec::new();
+    for (year, date) in YEARS {
+        if *year >= 2022 {
+            reports.push((
+                amr,
+                *year,
+                ops::approval(&state.db, amr, *year, date).await?,
+            ));
+        }
+        for (d, _) in &city {
+            reports.push((*d, *year, ops::approval(&state.db, *d, *year, date).await?));
+        }
+    }
+    let mut lines = vec![format!(
+        "已载入演示数据：晋城市 {} 个部门，2021—2023 年度。演示账号（一次性密码，首次登录须修改）：",
+        city.len() + 1
+    )];
+    let (rid, p) =
         ops::create_user(&state.db, "reviewer", "财政审核员", Role::Reviewer, None).await?;
     lines.push(format!("  财政审核 reviewer / {p}"));
+    let reviewer = User {
+        id: rid,
+        username: "reviewer".into(),
+        display_name: "财政审核员".into(),
+        role: Role::Reviewer,
+        department_id: None,
+        must_change: false,
+    };
     let (pid, p) = ops::create_user(
         &state.db,
         "amr",
@@ -193,32 +144,142 @@ pub async fn load(state: &Shared) -> Result<Vec<String>, String> {
     )
     .await?;
     lines.push(format!("  部门填报（晋城市市场监督管理局） amr / {p}"));
-    // The example goes through the real workflow: upload, submit, approve, publish.
-    let preparer = crate::auth::User {
-        id: pid,
-        username: "amr".into(),
-        display_name: "市场监管局填报员".into(),
-        role: Role::Preparer,
-        department_id: Some(amr),
-        must_change: false,
+    let mut preparers = vec![(amr, preparer(pid, "amr", amr))];
+    for (d, dept) in &city {
+        let name = format!("d{}", dept.code);
+        let (uid, _) = ops::create_user(
+            &state.db,
+            &name,
+            &format!("{}填报员", dept.name),
+            Role::Preparer,
+            Some(*d),
+        )
+        .await?;
+        preparers.push((*d, preparer(uid, &name, *d)));
+    }
+    let report_of = |d: i64, y: i64| {
+        reports
+            .iter()
+            .find(|(rd, ry, _)| *rd == d && *ry == y)
+            .map(|(_, _, r)| *r)
     };
-    let report = flow::report(&state.db, rid)
-        .await
-        .map_err(e)?
-        .ok_or("演示报告未创建")?;
+    let who = |d: i64| {
+        preparers
+            .iter()
+            .find(|(pd, _)| *pd == d)
+            .map(|(_, u)| u.clone())
+    };
+    // The example, as published.
     let book = tokio::task::spawn_blocking(example_workbook)
         .await
         .map_err(|e| e.to_string())??;
-    let vid = match flow::upload(
+    let (Some(r), Some(u)) = (report_of(amr, 2022), who(amr)) else {
+        return Err("演示报告未创建".to_string());
+    };
+    let outcome = through(
         state,
-        &preparer,
-        "-",
-        &report,
+        &u,
+        &reviewer,
+        r,
         "晋城市市场监督管理局2022年度决算公开.xlsx",
         book,
     )
+    .await?;
+    jobs::drain(state).await.map_err(e)?;
+    lines.push(format!("  示例报告（/r/065/2022/）：{outcome}"));
+    // The city's made-up reports, a year at a time: each year's upload is
+    // checked against the year before, which must be published by then.
+    let made = tokio::task::spawn_blocking({
+        let city: Vec<Department> = city.iter().map(|(_, d)| d.clone()).collect();
+        move || made_up(&city)
+    })
     .await
-    {
+    .map_err(|e| e.to_string())??;
+    for year in [2021_i64, 2022] {
+        for ((d, dept), books) in city.iter().zip(&made) {
+            if year == 2022 && dept.code == NOT_UPLOADED {
+                continue;
+            }
+            let (Some(r), Some(u)) = (report_of(*d, year), who(*d)) else {
+                continue;
+            };
+            let Some((_, book)) = books.iter().find(|(y, _)| i64::from(*y) == year) else {
+                continue;
+            };
+            let name = format!("{}{year}年度决算公开.xlsx", dept.name);
+            let outcome = through(state, &u, &reviewer, r, &name, book.clone()).await?;
+            if outcome != PUBLISHED {
+                lines.push(format!("  {} {year} 年度：{outcome}", dept.name));
+            }
+        }
+        jobs::drain(state).await.map_err(e)?;
+    }
+    lines.push(format!(
+        "  其余部门 2021、2022 年度的报告已公开；{} 2022 年度未上传；2023 年度收集中。",
+        CITY.iter()
+            .find(|(c, _, _)| *c == NOT_UPLOADED)
+            .map_or("", |(_, n, _)| *n)
+    ));
+    Ok(lines)
+}
+
+const PUBLISHED: &str = "已公开";
+
+fn preparer(id: i64, username: &str, department: i64) -> User {
+    User {
+        id,
+        username: username.into(),
+        display_name: format!("{username} 填报员"),
+        role: Role::Preparer,
+        department_id: Some(department),
+        must_change: false,
+    }
+}
+
+/// One department's workbooks, by year.
+type Workbooks = Vec<(i32, Vec<u8>)>;
+
+/// The city's workbooks for 2021 and 2022, each department's years consistent
+/// except the one with a wrong 上年数 in 2022.
+fn made_up(city: &[Department]) -> Result<Vec<Workbooks>, String> {
+    let (base, profile) = sample::example()?;
+    let mut out = Vec::new();
+    for (i, dept) in city.iter().enumerate() {
+        let mistakes = if dept.code == WRONG_LAST_YEAR {
+            vec![(
+                2022,
+                Mistake::LastYear(Key::all(Measure::IncomeGrand), 1_000_000),
+            )]
+        } else {
+            Vec::new()
+        };
+        let mut books = Vec::new();
+        for r in sample::years(&base, profile, dept, i, &[2021, 2022], &mistakes) {
+            let book = juesuan_xlsx::form::form(&r, profile).map_err(|e| e.to_string())?;
+            books.push((r.meta.year, book));
+        }
+        out.push(books);
+    }
+    Ok(out)
+}
+
+/// Uploads a workbook as the report's next version and, when it has no error,
+/// explains its warnings ("as in the original"), submits, approves and queues
+/// its publication (run by the next [`jobs::drain`]). Says where it stopped.
+async fn through(
+    state: &Shared,
+    preparer: &User,
+    reviewer: &User,
+    report_id: i64,
+    file_name: &str,
+    book: Vec<u8>,
+) -> Result<String, String> {
+    let e = |e: sqlx::Error| e.to_string();
+    let report = flow::report(&state.db, report_id)
+        .await
+        .map_err(e)?
+        .ok_or("演示报告未创建")?;
+    let vid = match flow::upload(state, preparer, "-", &report, file_name, book).await {
         Ok(v) => v,
         Err(flow::UploadError::Input(m)) => return Err(m.join("\n")),
         Err(flow::UploadError::State(m) | flow::UploadError::Storage(m)) => return Err(m),
@@ -228,6 +289,9 @@ pub async fn load(state: &Shared) -> Result<Vec<String>, String> {
         .await
         .map_err(e)?
         .ok_or("演示版本未创建")?;
+    if v.errors > 0 {
+        return Ok(format!("有 {} 处错误，停在填报中", v.errors));
+    }
     let findings = flow::findings(state, &v)?;
     for (i, f) in findings.iter().enumerate() {
         if f.level == "warning" {
@@ -240,30 +304,19 @@ pub async fn load(state: &Shared) -> Result<Vec<String>, String> {
                 .map_err(e)?;
         }
     }
-    let report = flow::report(&state.db, rid)
+    let report = flow::report(&state.db, report_id)
         .await
         .map_err(e)?
         .ok_or("演示报告未创建")?;
-    if v.errors == 0 {
-        flow::submit(state, &preparer, "-", &report, &v, None)
-            .await
-            .map_err(e)?;
-        let report = flow::report(&state.db, rid)
-            .await
-            .map_err(e)?
-            .ok_or("演示报告未创建")?;
-        let reviewer = crate::auth::User {
-            role: Role::Reviewer,
-            department_id: None,
-            ..preparer.clone()
-        };
-        flow::approve(state, &reviewer, "-", &report, &v)
-            .await
-            .map_err(e)?;
-        jobs::drain(state).await.map_err(e)?;
-        lines.push("  示例报告已走完上传、提交、批准、公开：见 /r/065/2022/".to_string());
-    } else {
-        lines.push(format!("  示例报告有 {} 处错误，停在填报中。", v.errors));
-    }
-    Ok(lines)
+    flow::submit(state, preparer, "-", &report, &v, None)
+        .await
+        .map_err(e)?;
+    let report = flow::report(&state.db, report_id)
+        .await
+        .map_err(e)?
+        .ok_or("演示报告未创建")?;
+    flow::approve(state, reviewer, "-", &report, &v)
+        .await
+        .map_err(e)?;
+    Ok(PUBLISHED.to_string())
 }

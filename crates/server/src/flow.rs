@@ -287,6 +287,70 @@ fn build(loaded: &Loaded, report: &ReportRow) -> Result<Built, Vec<String>> {
     })
 }
 
+/// Last year's published report of a department, as the cross-year rules see
+/// it: the upload of its latest publication (a correction replaces the first).
+pub struct PreviousUpload {
+    /// Store name of its upload.
+    pub upload_sha: String,
+    /// The upload's file name.
+    pub file_name: String,
+    /// How findings name it.
+    pub label: String,
+}
+
+/// The department's publication of `year - 1`, if there is one.
+pub async fn previous_upload(
+    db: &Db,
+    department_id: i64,
+    year: i64,
+) -> Result<Option<PreviousUpload>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT v.upload_sha, v.file_name, v.department_name, p.number FROM publications p \
+         JOIN reports r ON r.id = p.report_id JOIN versions v ON v.id = p.version_id \
+         WHERE r.department_id = $1 AND r.year = $2 ORDER BY p.number DESC LIMIT 1",
+    )
+    .bind(department_id)
+    .bind(year - 1)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let department: String = row.try_get(2)?;
+    let number: i64 = row.try_get(3)?;
+    Ok(Some(PreviousUpload {
+        upload_sha: row.try_get(0)?,
+        file_name: row.try_get(1)?,
+        label: if number > 1 {
+            format!(
+                "{department} {} 年度已公开报告（更正后第 {number} 次公开）",
+                year - 1
+            )
+        } else {
+            format!("{department} {} 年度已公开报告", year - 1)
+        },
+    }))
+}
+
+/// Reads and checks an upload, against last year's publication when there is
+/// one (blocking: call off the async workers). Last year's upload was read and
+/// published before; if it cannot be read now, the cross-year rules are skipped
+/// rather than the upload refused.
+pub fn load_checked(
+    store: &crate::store::Store,
+    bytes: &[u8],
+    name: &str,
+    previous: Option<&PreviousUpload>,
+) -> Result<juesuan_engine::Loaded, juesuan_engine::Failure> {
+    let prev = previous.and_then(|p| {
+        let b = store.get(&p.upload_sha).ok()?;
+        juesuan_engine::load_upload(&b, &p.file_name, None)
+            .ok()
+            .map(|l| (l, p.label.as_str()))
+    });
+    juesuan_engine::load_upload(bytes, name, prev.as_ref().map(|(l, label)| (l, *label)))
+}
+
 /// Reads, checks and stores an upload as the report's next version; queues its
 /// PDF. Nothing is stored when the file cannot be used. Returns the version id.
 pub async fn upload(
@@ -306,9 +370,10 @@ pub async fn upload(
     let name = file_name.to_string();
     let report_copy = report.clone();
     let store = state.store.clone();
+    let previous = previous_upload(&state.db, report.department_id, report.year).await?;
     // Reading and checking is CPU work: off the async workers.
     let prepared = tokio::task::spawn_blocking(move || {
-        let loaded = juesuan_engine::load_upload(&bytes, &name)
+        let loaded = load_checked(&store, &bytes, &name, previous.as_ref())
             .map_err(|f| UploadError::Input(failure_lines(f)))?;
         let built = build(&loaded, &report_copy).map_err(UploadError::Input)?;
         let findings = to_json(&built.findings);

@@ -123,15 +123,18 @@ fn fonts(state: &Shared) -> Result<juesuan_engine::Fonts, String> {
     Ok(state.fonts.get_or_init(|| loaded).clone())
 }
 
-/// Loads a version's upload again and renders `formats`.
+/// Loads a version's upload again (against last year's publication, when
+/// given, so that the published findings include the cross-year ones) and
+/// renders `formats`.
 fn render_version(
     state: &Shared,
     upload_sha: &str,
     file_name: &str,
+    previous: Option<&crate::flow::PreviousUpload>,
     formats: &[Format],
 ) -> Result<Vec<(String, Vec<u8>)>, String> {
     let bytes = state.store.get(upload_sha)?;
-    let loaded = juesuan_engine::load_upload(&bytes, file_name)
+    let loaded = crate::flow::load_checked(&state.store, &bytes, file_name, previous)
         .map_err(|f| crate::flow::failure_lines(f).join("；"))?;
     let fonts = if formats.contains(&Format::Pdf) {
         Some(fonts(state)?)
@@ -174,7 +177,7 @@ async fn pdf(state: &Shared, job: &Job) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let st = state.clone();
     let pdf_sha = tokio::task::spawn_blocking(move || {
-        let files = render_version(&st, &sha, &name, &[Format::Pdf])?;
+        let files = render_version(&st, &sha, &name, None, &[Format::Pdf])?;
         let pdf = files.into_iter().next().ok_or("PDF 未生成")?.1;
         st.store.put(&pdf)
     })
@@ -211,7 +214,7 @@ fn search_text(snapshot: &juesuan_engine::diff::Snapshot, department: &str, year
 async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
     let e = |e: sqlx::Error| e.to_string();
     let row = sqlx::query(
-        "SELECT v.report_id, v.upload_sha, v.file_name, v.snapshot_sha, v.correction_note, v.department_name, r.year \
+        "SELECT v.report_id, v.upload_sha, v.file_name, v.snapshot_sha, v.correction_note, v.department_name, r.year, r.department_id \
          FROM versions v JOIN reports r ON r.id = v.report_id WHERE v.id = $1",
     )
     .bind(job.target)
@@ -226,6 +229,9 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
     let note: Option<String> = row.try_get(4).map_err(e)?;
     let department: String = row.try_get(5).map_err(e)?;
     let year: i64 = row.try_get(6).map_err(e)?;
+    let previous = crate::flow::previous_upload(&state.db, row.try_get(7).map_err(e)?, year)
+        .await
+        .map_err(e)?;
     let already = sqlx::query("SELECT id FROM publications WHERE version_id = $1")
         .bind(job.target)
         .fetch_optional(&state.db.pool)
@@ -239,7 +245,13 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
         .map_err(e)?;
     let st = state.clone();
     let stored = tokio::task::spawn_blocking(move || {
-        let files = render_version(&st, &upload_sha, &file_name, &Format::ALL)?;
+        let files = render_version(
+            &st,
+            &upload_sha,
+            &file_name,
+            previous.as_ref(),
+            &Format::ALL,
+        )?;
         let mut out = Vec::new();
         for (name, bytes) in files {
             let sha = st.store.put(&bytes)?;

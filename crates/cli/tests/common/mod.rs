@@ -56,7 +56,10 @@ pub struct Run {
 }
 
 /// Runs the binary, killing it after 60 s: a hang is a failed test, not a stuck one.
+/// Its output is read while it runs (a large output must not fill the pipe and
+/// stall it).
 pub fn juesuan(args: &[&str]) -> Run {
+    use std::io::Read as _;
     let mut child = Command::new(env!("CARGO_BIN_EXE_juesuan"))
         .args(args)
         .stdin(Stdio::null())
@@ -64,19 +67,30 @@ pub fn juesuan(args: &[&str]) -> Run {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let drain = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut b = Vec::new();
+            let _ = r.read_to_end(&mut b);
+            b
+        })
+    };
+    let out = drain(Box::new(child.stdout.take().unwrap()));
+    let err = drain(Box::new(child.stderr.take().unwrap()));
     let start = Instant::now();
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if start.elapsed() > Duration::from_secs(60) {
             child.kill().unwrap();
             panic!("juesuan {args:?} hung for 60 s");
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().unwrap();
+    };
     Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&err.join().unwrap()).into_owned(),
     }
 }
 

@@ -1,0 +1,138 @@
+//! Cross-year checks on the platform, on SQLite and (when available) PostgreSQL:
+//! a department's upload is checked against its own published report of the year
+//! before. A wrong 上年数 is an error naming both reports and blocks submission;
+//! the consistent upload passes and is published.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Platform, explain_and_submit, version_id};
+use juesuan_engine::sample::{self, Mistake};
+use juesuan_model::{Key, Measure};
+use juesuan_server::auth::Role;
+use juesuan_server::ops;
+
+/// Department 0 of the made-up city, 2021 and 2022, as workbooks; `mistakes` as given.
+fn books(mistakes: &[(i32, Mistake)]) -> Vec<Vec<u8>> {
+    let (base, profile) = sample::example().unwrap();
+    let dept = sample::department("晋城市", 0);
+    sample::years(&base, profile, &dept, 0, &[2021, 2022], mistakes)
+        .iter()
+        .map(|r| juesuan_xlsx::form::form(r, profile).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn an_upload_is_checked_against_last_years_publication() {
+    let dept = sample::department("晋城市", 0);
+    let consistent = books(&[]);
+    let wrong = books(&[(
+        2022,
+        Mistake::LastYear(Key::all(Measure::SgActualReception), 12_345),
+    )]);
+    for backend in common::backends() {
+        let p = Platform::new(backend).await;
+        let db = &p.state.db;
+        ops::add_year(db, 2021, "shanxi-2022").await.unwrap();
+        ops::add_year(db, 2022, "shanxi-2022").await.unwrap();
+        let d = ops::upsert_department(db, &dept.code, &dept.name, &[])
+            .await
+            .unwrap();
+        let r2021 = ops::approval(db, d, 2021, "2022-08-20").await.unwrap();
+        let r2022 = ops::approval(db, d, 2022, "2023-08-20").await.unwrap();
+        let mut prep = p.user("prep", Role::Preparer, Some(&dept.code)).await;
+        let mut rev = p.user("rev", Role::Reviewer, None).await;
+
+        // Before last year is published, there is nothing to compare with.
+        prep.get(&format!("/work/reports/{r2022}")).await;
+        let r = prep
+            .upload(
+                &format!("/work/reports/{r2022}/upload"),
+                "2022.xlsx",
+                &wrong[1],
+            )
+            .await;
+        let early = version_id(&r.location());
+        let page = prep.get(&format!("/work/versions/{early}")).await.text();
+        assert!(!page.contains("XY-LASTYEAR"), "{backend}");
+
+        // 2021 published.
+        prep.get(&format!("/work/reports/{r2021}")).await;
+        let r = prep
+            .upload(
+                &format!("/work/reports/{r2021}/upload"),
+                "2021.xlsx",
+                &consistent[0],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
+        let v2021 = version_id(&r.location());
+        let r = explain_and_submit(&mut prep, v2021, "与原报告一致。", &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
+        rev.get(&format!("/work/versions/{v2021}")).await;
+        let r = rev
+            .post(&format!("/work/versions/{v2021}/approve"), &[])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
+        p.drain().await;
+
+        // A wrong 上年数 now: an error naming both reports, and submission refused.
+        prep.get(&format!("/work/reports/{r2022}")).await;
+        let r = prep
+            .upload(
+                &format!("/work/reports/{r2022}/upload"),
+                "2022.xlsx",
+                &wrong[1],
+            )
+            .await;
+        let v = version_id(&r.location());
+        let page = prep.get(&format!("/work/versions/{v}")).await.text();
+        assert!(
+            page.contains("XY-LASTYEAR"),
+            "{backend}: {}",
+            page.split("<main")
+                .nth(1)
+                .unwrap_or("")
+                .chars()
+                .take(3000)
+                .collect::<String>()
+        );
+        assert!(
+            page.contains(&format!("{} 2021 年度已公开报告", dept.name)),
+            "{backend}: last year's report is named"
+        );
+        assert!(
+            page.contains("123.45"),
+            "{backend}: the difference is shown"
+        );
+        let r = prep.post(&format!("/work/versions/{v}/submit"), &[]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}");
+
+        // The consistent one passes, and is published with no cross-year finding.
+        prep.get(&format!("/work/reports/{r2022}")).await;
+        let r = prep
+            .upload(
+                &format!("/work/reports/{r2022}/upload"),
+                "2022.xlsx",
+                &consistent[1],
+            )
+            .await;
+        let v = version_id(&r.location());
+        let page = prep.get(&format!("/work/versions/{v}")).await.text();
+        assert!(!page.contains("XY-"), "{backend}");
+        let r = explain_and_submit(&mut prep, v, "与原报告一致。", &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
+        rev.get(&format!("/work/versions/{v}")).await;
+        let r = rev.post(&format!("/work/versions/{v}/approve"), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
+        p.drain().await;
+        let public = p.client().get(&format!("/r/{}/2022/", dept.code)).await;
+        assert_eq!(
+            public.location(),
+            format!("/r/{}/2022/1/", dept.code),
+            "{backend}"
+        );
+    }
+}
