@@ -184,6 +184,14 @@ pub enum ViewCell {
     },
     /// A classification code.
     Code(String),
+    /// A name that links to a page (a department's report in a comparison
+    /// table); printed as its text where links do not exist (PDF, Excel).
+    Link {
+        /// Text.
+        text: String,
+        /// Where it points (a site-relative URL).
+        href: String,
+    },
     /// 行次.
     Line(u32),
     /// An amount, already rounded to the table's display unit.

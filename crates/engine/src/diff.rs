@@ -37,6 +37,7 @@ fn cell_text(c: &ViewCell) -> Option<String> {
     Some(match c {
         ViewCell::Text { text, .. } => text.clone(),
         ViewCell::Code(c) => c.clone(),
+        ViewCell::Link { text, .. } => text.clone(),
         ViewCell::Line(n) => format!("行次{n}"),
         ViewCell::Amount(m) => m.to_string(),
         ViewCell::Count(n) => n.to_string(),

@@ -147,6 +147,7 @@ fn body_cell(c: &ViewCell, t: &TableView, bold: bool) -> PCell {
             rowspan,
         } => (text.clone(), "l", *colspan, *rowspan, *indent),
         ViewCell::Code(code) => (code.clone(), "l", 1, 1, 0),
+        ViewCell::Link { text, .. } => (text.clone(), "l", 1, 1, 0),
         ViewCell::Line(n) => (n.to_string(), "c", 1, 1, 0),
         ViewCell::Amount(m) => (m.display(t.unit, true), "r", 1, 1, 0),
         ViewCell::Count(n) => (n.to_string(), "r", 1, 1, 0),
@@ -269,6 +270,7 @@ fn fit(t: &TableView, inline: bool) -> Fit {
                     text.chars().count() > 4,
                 ),
                 ViewCell::Code(code) => (text_width(code), false),
+                ViewCell::Link { text, .. } => (text_width(text), true),
                 ViewCell::Line(l) => (text_width(&l.to_string()), false),
                 ViewCell::Amount(m) => {
                     is_amount[col] = true;

@@ -70,6 +70,14 @@ fn cell(out: &mut String, c: &ViewCell, t: &TableView) {
         ViewCell::Code(code) => {
             let _ = write!(out, "<td class=\"code\">{}</td>", esc(code));
         }
+        ViewCell::Link { text, href } => {
+            let _ = write!(
+                out,
+                "<td class=\"label\"><a href=\"{}\">{}</a></td>",
+                esc(href),
+                esc(text)
+            );
+        }
         ViewCell::Line(n) => {
             let _ = write!(out, "<td class=\"line\">{n}</td>");
         }
@@ -105,6 +113,14 @@ fn body(out: &mut String, t: &TableView) {
         }
         out.push_str("</tr>\n");
     }
+}
+
+/// One table as an HTML fragment, as the report page prints it (for pages that
+/// show a table outside a report, such as the comparison of departments).
+pub fn table_fragment(t: &TableView) -> String {
+    let mut out = String::new();
+    table(&mut out, t);
+    out
 }
 
 fn table(out: &mut String, t: &TableView) {

@@ -5,6 +5,7 @@
 //! Pipeline position: compose → **render** → files (written by the CLI).
 
 pub mod chart;
+pub mod csv;
 pub mod html;
 pub mod json;
 pub mod opendata;

@@ -272,6 +272,76 @@ fn stated_narrative_rule() {
     assert!(n.message.contains("47%") && n.message.contains("68.36%"));
 }
 
+/// The example checked against a "last year" that is the example itself with
+/// `edit` applied (its figures are what the example states of last year when
+/// the example's own 上年数 are set to them): each cross-year rule must fire
+/// on its change and stay silent without it.
+fn cross_year(rule: &'static str, edit: impl FnOnce(&mut Report)) {
+    use crate::Previous;
+    let (mut r, p) = example();
+    let d = juesuan_tables::derive_all(&r, p);
+    // This year's 上年数 and opening balances: last year's figures.
+    for (k, v) in r.narrative.last_year.iter_mut() {
+        *v = d.figures.get(k);
+    }
+    for (open, close) in [
+        (Measure::CarryIn, Measure::CarryOut),
+        (Measure::FbalInGpb, Measure::FbalOutGpb),
+    ] {
+        let v = d.figures.get(&Key::all(close));
+        r.facts.scalars.insert(open, v);
+    }
+    let mut last = r.clone();
+    let count = |last: &Report| {
+        let dl = juesuan_tables::derive_all(last, p);
+        let dr = juesuan_tables::derive_all(&r, p);
+        let mut ctx = Ctx::new(p, &dr.tables, Some(&r), Some(&dr.figures));
+        ctx.previous = Some(Previous::new(
+            "上年度报告".into(),
+            last.meta.department.clone(),
+            last.meta.year - 1,
+            &dl.tables,
+            Some(&dl.figures),
+        ));
+        run(ctx).into_iter().filter(|f| f.rule == rule).count()
+    };
+    assert_eq!(count(&last), 0, "{rule} fires on consistent years");
+    edit(&mut last);
+    assert!(count(&last) > 0, "{rule} did not report the change");
+}
+
+#[test]
+fn cross_year_rules() {
+    // Last year's 机关运行经费 (an input of its 公开10表) other than this year states.
+    cross_year("XY-LASTYEAR", |last| {
+        let v = last.facts.scalars.get(&Measure::OrcAdmin).copied();
+        if let Some(Num::Money(m)) = v {
+            last.facts.scalars.insert(
+                Measure::OrcAdmin,
+                Num::Money(Money::from_fen(m.fen() + 100)),
+            );
+        }
+    });
+    cross_year("XY-CARRY", |last| {
+        let v = last.facts.scalars.get(&Measure::CarryOut).copied();
+        if let Some(Num::Money(m)) = v {
+            last.facts.scalars.insert(
+                Measure::CarryOut,
+                Num::Money(Money::from_fen(m.fen() + 500)),
+            );
+            let inn = last.facts.scalars.get(&Measure::CarryIn).copied();
+            if let Some(Num::Money(i)) = inn {
+                last.facts
+                    .scalars
+                    .insert(Measure::CarryIn, Num::Money(Money::from_fen(i.fen() + 500)));
+            }
+        }
+    });
+    cross_year("XY-DEPT", |last| {
+        last.meta.department = "晋城市工商行政管理局".into();
+    });
+}
+
 /// Every registered rule id appears in a case above.
 #[test]
 fn every_rule_has_a_case() {

@@ -33,16 +33,30 @@ pub struct Db {
     pub backend: Backend,
 }
 
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "platform",
-    include_str!("../migrations/sqlite/0001_platform.sql"),
-)];
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "platform",
-    include_str!("../migrations/postgres/0001_platform.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "platform",
+        include_str!("../migrations/sqlite/0001_platform.sql"),
+    ),
+    (
+        2,
+        "headlines",
+        include_str!("../migrations/sqlite/0002_headlines.sql"),
+    ),
+];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "platform",
+        include_str!("../migrations/postgres/0001_platform.sql"),
+    ),
+    (
+        2,
+        "headlines",
+        include_str!("../migrations/postgres/0002_headlines.sql"),
+    ),
+];
 
 fn migrator(backend: Backend) -> Migrator {
     let list = match backend {

@@ -123,6 +123,9 @@ fn fonts(state: &Shared) -> Result<juesuan_engine::Fonts, String> {
     Ok(state.fonts.get_or_init(|| loaded).clone())
 }
 
+/// Rendered files: (name, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
 /// Loads a version's upload again (against last year's publication, when
 /// given, so that the published findings include the cross-year ones) and
 /// renders `formats`.
@@ -132,7 +135,7 @@ fn render_version(
     file_name: &str,
     previous: Option<&crate::flow::PreviousUpload>,
     formats: &[Format],
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<(Files, juesuan_engine::city::Headline), String> {
     let bytes = state.store.get(upload_sha)?;
     let loaded = crate::flow::load_checked(&state.store, &bytes, file_name, previous)
         .map_err(|f| crate::flow::failure_lines(f).join("；"))?;
@@ -141,7 +144,10 @@ fn render_version(
     } else {
         None
     };
-    juesuan_engine::render(&loaded, formats, fonts)
+    Ok((
+        juesuan_engine::render(&loaded, formats, fonts)?,
+        juesuan_engine::city::headline(&loaded),
+    ))
 }
 
 /// Runs one job to its end.
@@ -177,7 +183,7 @@ async fn pdf(state: &Shared, job: &Job) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let st = state.clone();
     let pdf_sha = tokio::task::spawn_blocking(move || {
-        let files = render_version(&st, &sha, &name, None, &[Format::Pdf])?;
+        let (files, _) = render_version(&st, &sha, &name, None, &[Format::Pdf])?;
         let pdf = files.into_iter().next().ok_or("PDF 未生成")?.1;
         st.store.put(&pdf)
     })
@@ -245,7 +251,7 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
         .map_err(e)?;
     let st = state.clone();
     let stored = tokio::task::spawn_blocking(move || {
-        let files = render_version(
+        let (files, headline) = render_version(
             &st,
             &upload_sha,
             &file_name,
@@ -259,11 +265,11 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
         }
         let snapshot: juesuan_engine::diff::Snapshot =
             serde_json::from_slice(&st.store.get(&snapshot_sha)?).map_err(|e| e.to_string())?;
-        Ok::<_, String>((out, snapshot))
+        Ok::<_, String>((out, snapshot, headline))
     })
     .await
     .map_err(|_| "公开文件生成中断".to_string())??;
-    let (files, snapshot) = stored;
+    let (files, snapshot, headline) = stored;
     progress(state, job, 90, "写入公开记录").await.map_err(e)?;
     let t = now();
     let mut tx = state.db.pool.begin().await.map_err(e)?;
@@ -276,8 +282,8 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
         .map_err(e)?
         + 1;
     let pid: i64 = sqlx::query(
-        "INSERT INTO publications (report_id, version_id, number, published_at, correction_note, search_text) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO publications (report_id, version_id, number, published_at, correction_note, search_text, headline) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(report_id)
     .bind(job.target)
@@ -285,6 +291,7 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
     .bind(t)
     .bind(if number > 1 { note } else { None })
     .bind(search_text(&snapshot, &department, year))
+    .bind(crate::flow::to_json(&headline))
     .fetch_one(&mut *tx)
     .await
     .map_err(e)?

@@ -18,6 +18,11 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/public_report.html"),
     ),
     ("search.html", include_str!("../templates/search.html")),
+    ("alerts.html", include_str!("../templates/alerts.html")),
+    (
+        "departments.html",
+        include_str!("../templates/departments.html"),
+    ),
     ("work.html", include_str!("../templates/work.html")),
     ("report.html", include_str!("../templates/report.html")),
     ("version.html", include_str!("../templates/version.html")),

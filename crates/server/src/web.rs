@@ -472,6 +472,7 @@ pub fn router(state: Shared) -> Router {
         .route("/", get(public::index))
         .route("/static/site.css", get(css))
         .route("/search", get(public::search))
+        .route("/y/{year}/departments", get(public::departments))
         .route("/r/{code}/{year}/", get(public::latest))
         .route("/r/{code}/{year}/{number}/", get(public::report))
         .route("/r/{code}/{year}/{number}/{*file}", get(public::file))
@@ -486,6 +487,7 @@ pub fn router(state: Shared) -> Router {
             get(public::password_page).post(public::password),
         )
         .route("/work", get(work::home))
+        .route("/work/alerts", get(work::alerts))
         .route("/work/reports/{id}", get(work::report))
         .route("/work/reports/{id}/form.xlsx", get(work::form))
         .route("/work/reports/{id}/upload", post(work::upload))

@@ -11,7 +11,7 @@ use crate::web::{
     Fields, Page, Shared, Viewer, conflict, db_error, forbidden_page, id, internal, not_found,
 };
 use axum::Extension;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
@@ -606,4 +606,110 @@ pub async fn approve(
         Change::Done => Ok(Redirect::to(&format!("/work/reports/{}", r.id)).into_response()),
         Change::Refused(m) => Err(conflict(&viewer, &m, "/work")),
     }
+}
+
+/// One report on the 预警 page.
+#[derive(serde::Serialize)]
+struct Alerted {
+    report: flow::ReportRow,
+    /// Errors and warnings of its latest version, if it has one.
+    errors: i64,
+    warnings: i64,
+    /// Times it was published (more than one: corrected).
+    publications: i64,
+    /// Warnings of the published version (each explained).
+    published_warnings: i64,
+}
+
+/// `/work/alerts` (bureau only): one year's reports by what needs attention —
+/// not submitted (and whether what was uploaded has errors), overdue against
+/// 批复日期 + 20 days, waiting for review, published with warnings kept, and
+/// corrected after publication. `?year=` chooses the year (default: the latest).
+pub async fn alerts(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(params): Query<std::collections::HashMap<String, String>>,
+) -> Page {
+    let user = viewer.require("/work/alerts")?;
+    if !user.is_bureau() {
+        return Err(forbidden_page(
+            &viewer,
+            "预警页面只供财政局审核与管理使用。",
+        ));
+    }
+    let db = db_error(&viewer);
+    let all = flow::reports(&state.db, None).await.map_err(&db)?;
+    let mut years: Vec<i64> = all.iter().map(|r| r.year).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let year = match params.get("year") {
+        Some(y) => match y.parse::<i64>() {
+            Ok(y) if years.contains(&y) => y,
+            _ => return Err(crate::web::bad_field(&viewer, "year", "没有这个年度的报告")),
+        },
+        None => years.first().copied().unwrap_or(0),
+    };
+    let rows = sqlx::query(
+        "SELECT r.id, COALESCE(v.errors, 0), COALESCE(v.warnings, 0), \
+         (SELECT COUNT(*) FROM publications p WHERE p.report_id = r.id), \
+         COALESCE((SELECT pv.warnings FROM publications p JOIN versions pv ON pv.id = p.version_id \
+                   WHERE p.report_id = r.id ORDER BY p.number DESC LIMIT 1), 0) \
+         FROM reports r LEFT JOIN versions v ON v.report_id = r.id AND v.number = r.latest_version \
+         WHERE r.year = $1",
+    )
+    .bind(year)
+    .fetch_all(&state.db.pool)
+    .await
+    .map_err(&db)?;
+    let mut extra = std::collections::HashMap::new();
+    for r in &rows {
+        let id: i64 = r.try_get(0).map_err(&db)?;
+        let v: [i64; 4] = [
+            r.try_get(1).map_err(&db)?,
+            r.try_get(2).map_err(&db)?,
+            r.try_get(3).map_err(&db)?,
+            r.try_get(4).map_err(&db)?,
+        ];
+        extra.insert(id, v);
+    }
+    let list: Vec<Alerted> = all
+        .into_iter()
+        .filter(|r| r.year == year)
+        .map(|report| {
+            let [errors, warnings, publications, published_warnings] =
+                extra.get(&report.id).copied().unwrap_or_default();
+            Alerted {
+                report,
+                errors,
+                warnings,
+                publications,
+                published_warnings,
+            }
+        })
+        .collect();
+    let pick =
+        |f: &dyn Fn(&Alerted) -> bool| -> Vec<&Alerted> { list.iter().filter(|a| f(a)).collect() };
+    let not_submitted = pick(&|a| matches!(a.report.state.as_str(), "open" | "draft" | "returned"));
+    let overdue = pick(&|a| a.report.overdue);
+    let waiting = pick(&|a| a.report.state == "submitted");
+    let published = pick(&|a| a.publications > 0);
+    let with_warnings = pick(&|a| a.publications > 0 && a.published_warnings > 0);
+    let corrected = pick(&|a| a.publications > 1);
+    Ok(pages::render(
+        StatusCode::OK,
+        "alerts.html",
+        context! {
+            title => format!("{year} 年度预警"),
+            year => year,
+            years => years,
+            total => list.len(),
+            not_submitted => not_submitted,
+            overdue => overdue,
+            waiting => waiting,
+            published => published.len(),
+            with_warnings => with_warnings,
+            corrected => corrected,
+            ..viewer.base()
+        },
+    ))
 }

@@ -162,6 +162,13 @@ async fn every_route_by_every_visitor() {
             ),
             (
                 "GET",
+                "/y/{year}/departments",
+                "/y/2022/departments?sort=income&desc=1".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
                 "/r/{code}/{year}/",
                 "/r/065/2022/".into(),
                 Body::None,
@@ -243,6 +250,13 @@ async fn every_route_by_every_visitor() {
                 "/work".into(),
                 Body::None,
                 [303, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
+                "/work/alerts",
+                "/work/alerts?year=2022".into(),
+                Body::None,
+                [303, 403, 403, 200, 200],
             ),
             (
                 "GET",

@@ -92,6 +92,7 @@ fn value(c: &ViewCell, unit: AmountUnit) -> Result<(Value, Kind), Fault> {
         }
         // Codes stay text: `2013801` is a classification, not a quantity.
         ViewCell::Code(code) => (Value::Text(code.clone()), Kind::Code),
+        ViewCell::Link { text, .. } => (Value::Text(text.clone()), Kind::Label(0)),
         ViewCell::Line(n) => (Value::Number(f64::from(*n)), Kind::Line),
         ViewCell::Amount(m) => (
             Value::Number(decimal(&m.display(unit, false))?),
@@ -251,6 +252,9 @@ fn col_uses(t: &TableView) -> Vec<ColUse> {
                     u.label = max_opt(u.label, w);
                 }
                 ViewCell::Code(code) => u.code = max_opt(u.code, text_units(code)),
+                ViewCell::Link { text, .. } => {
+                    u.label = max_opt(u.label, fit_width(text_units(text)))
+                }
                 ViewCell::Amount(m) => {
                     u.amount = max_opt(u.amount, text_units(&m.display(t.unit, true)));
                 }

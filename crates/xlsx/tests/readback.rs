@@ -220,6 +220,9 @@ fn every_figure_at_its_place() {
                     ViewCell::Code(code) => {
                         assert_eq!(v, Some(&Data::String(code.clone())), "{sheet} code {at:?}");
                     }
+                    ViewCell::Link { text, .. } => {
+                        assert_eq!(&s(v), text, "{sheet} link {at:?}");
+                    }
                     ViewCell::Text {
                         text,
                         colspan,

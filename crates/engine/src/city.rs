@@ -1,0 +1,348 @@
+//! One year, every department: the table a bureau reviewer and a journalist
+//! compare departments with. Each publication keeps its [`Headline`] (exact
+//! figures, counted projects and grades), taken once when it is published; the
+//! table is computed here from those, with every share 四舍五入 to 0.01 %, and
+//! rendered by the report's own renderers (HTML, Excel) and as CSV.
+
+use crate::Loaded;
+use juesuan_compose::{Document, HeaderCell, Part, RowStyle, TableView, ViewCell, ViewRow};
+use juesuan_model::{AmountUnit, Key, Measure, Money, NumKind, Percent};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What a publication contributes to the comparison tables.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Headline {
+    /// Raw values (fen, or a count) by measure name (`grand.income`).
+    pub figures: BTreeMap<String, i64>,
+    /// Number of project self-evaluations.
+    pub projects: i64,
+    /// Projects by the grade they state (优, 良, 中, 差 …).
+    pub grades: BTreeMap<String, i64>,
+}
+
+/// The measures a headline keeps.
+const KEPT: &[Measure] = &[
+    Measure::IncomeGrand,
+    Measure::ExpGrand,
+    Measure::ExpTotal,
+    Measure::ExpBasic,
+    Measure::ExpProject,
+    Measure::FiscalGrand,
+    Measure::GpbTotal,
+    Measure::SgBudgetTotal,
+    Measure::SgActualTotal,
+    Measure::SgActualAbroad,
+    Measure::SgActualVehiclePurchase,
+    Measure::SgActualVehicleRunning,
+    Measure::SgActualReception,
+    Measure::OrcTotal,
+    Measure::ProcTotal,
+    Measure::ProcSme,
+    Measure::VehTotal,
+];
+
+/// The headline of a loaded report.
+pub fn headline(loaded: &Loaded) -> Headline {
+    let fig = &loaded.derived.figures;
+    let mut grades = BTreeMap::new();
+    for p in &loaded.report.projects {
+        let grade = p
+            .stated
+            .grade
+            .clone()
+            .unwrap_or_else(|| "未评级".to_string());
+        *grades.entry(grade).or_insert(0) += 1;
+    }
+    Headline {
+        figures: KEPT
+            .iter()
+            .map(|m| (m.name().to_string(), fig.get(&Key::all(*m)).raw()))
+            .collect(),
+        projects: i64::try_from(loaded.report.projects.len()).unwrap_or(i64::MAX),
+        grades,
+    }
+}
+
+/// One department's row.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// 部门编码.
+    pub code: String,
+    /// 部门名称.
+    pub name: String,
+    /// Its published report's page.
+    pub href: String,
+    /// Its figures.
+    pub headline: Headline,
+}
+
+/// What a column shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Value {
+    /// A figure.
+    Figure(Measure),
+    /// `part / whole`.
+    Share(Measure, Measure),
+    /// Number of projects.
+    Projects,
+}
+
+/// A column of the table: its id (for `?sort=`), heading and value.
+pub struct Column {
+    /// Stable id, used in URLs.
+    pub id: &'static str,
+    /// Heading.
+    pub label: &'static str,
+    value: Value,
+}
+
+const fn col(id: &'static str, label: &'static str, value: Value) -> Column {
+    Column { id, label, value }
+}
+
+/// The columns after 部门, in order.
+pub const COLUMNS: &[Column] = &[
+    col("income", "收入总计", Value::Figure(Measure::IncomeGrand)),
+    col("exp", "支出总计", Value::Figure(Measure::ExpGrand)),
+    col("basic", "基本支出", Value::Figure(Measure::ExpBasic)),
+    col("project", "项目支出", Value::Figure(Measure::ExpProject)),
+    col(
+        "project_share",
+        "项目支出占本年支出",
+        Value::Share(Measure::ExpProject, Measure::ExpTotal),
+    ),
+    col(
+        "fiscal",
+        "财政拨款支出",
+        Value::Figure(Measure::FiscalGrand),
+    ),
+    col(
+        "sg_budget",
+        "“三公”经费预算",
+        Value::Figure(Measure::SgBudgetTotal),
+    ),
+    col(
+        "sg_actual",
+        "“三公”经费决算",
+        Value::Figure(Measure::SgActualTotal),
+    ),
+    col(
+        "sg_rate",
+        "“三公”决算占预算",
+        Value::Share(Measure::SgActualTotal, Measure::SgBudgetTotal),
+    ),
+    col(
+        "sg_abroad",
+        "因公出国（境）费",
+        Value::Figure(Measure::SgActualAbroad),
+    ),
+    col(
+        "sg_vehicle_purchase",
+        "公务用车购置费",
+        Value::Figure(Measure::SgActualVehiclePurchase),
+    ),
+    col(
+        "sg_vehicle_running",
+        "公务用车运行维护费",
+        Value::Figure(Measure::SgActualVehicleRunning),
+    ),
+    col(
+        "sg_reception",
+        "公务接待费",
+        Value::Figure(Measure::SgActualReception),
+    ),
+    col("orc", "机关运行经费", Value::Figure(Measure::OrcTotal)),
+    col("proc", "政府采购", Value::Figure(Measure::ProcTotal)),
+    col(
+        "sme_share",
+        "授予中小企业占采购",
+        Value::Share(Measure::ProcSme, Measure::ProcTotal),
+    ),
+    col("vehicles", "车辆（辆）", Value::Figure(Measure::VehTotal)),
+    col("projects", "绩效自评项目", Value::Projects),
+];
+
+fn raw(h: &Headline, m: Measure) -> i64 {
+    h.figures.get(m.name()).copied().unwrap_or(0)
+}
+
+/// A column's value for one headline, as a sortable number and a cell.
+fn cell(h: &Headline, v: Value) -> (Option<i64>, ViewCell) {
+    match v {
+        Value::Figure(m) => {
+            let r = raw(h, m);
+            let cell = match m.kind() {
+                NumKind::Money => ViewCell::Amount(Money::from_fen(r)),
+                NumKind::Count => ViewCell::Count(r),
+            };
+            (Some(r), cell)
+        }
+        Value::Share(part, whole) => {
+            match Percent::of(i128::from(raw(h, part)), i128::from(raw(h, whole))) {
+                Some(p) => (Some(p.hundredths()), ViewCell::Rate(p)),
+                None => (None, ViewCell::NotApplicable),
+            }
+        }
+        Value::Projects => (Some(h.projects), ViewCell::Count(h.projects)),
+    }
+}
+
+/// The sum of several headlines (for the 合计 row; shares are then of the sums).
+fn total(entries: &[&Entry]) -> Headline {
+    let mut t = Headline::default();
+    for e in entries {
+        for (k, v) in &e.headline.figures {
+            let s = t.figures.entry(k.clone()).or_insert(0);
+            *s = s.saturating_add(*v);
+        }
+        t.projects = t.projects.saturating_add(e.headline.projects);
+        for (g, n) in &e.headline.grades {
+            *t.grades.entry(g.clone()).or_insert(0) += n;
+        }
+    }
+    t
+}
+
+/// How the table is ordered and filtered.
+#[derive(Clone, Debug, Default)]
+pub struct View {
+    /// A column id of [`COLUMNS`]; by 部门编码 when none or unknown.
+    pub sort: Option<String>,
+    /// Largest first.
+    pub descending: bool,
+    /// Only departments whose name or code contains this.
+    pub filter: String,
+}
+
+fn grades_text(h: &Headline) -> String {
+    if h.grades.is_empty() {
+        return "—".to_string();
+    }
+    // 优 良 中 差 first, in that order, then any other wording.
+    let order = ["优", "良", "中", "差"];
+    let mut parts: Vec<String> = order
+        .iter()
+        .filter_map(|g| h.grades.get(*g).map(|n| format!("{g}{n}")))
+        .collect();
+    for (g, n) in &h.grades {
+        if !order.contains(&g.as_str()) {
+            parts.push(format!("{g}{n}"));
+        }
+    }
+    parts.join(" ")
+}
+
+/// The table of every department of one year, ordered and filtered as `view`
+/// says, with a 合计 row of the departments shown.
+pub fn year_table(region: &str, year: i64, entries: &[Entry], view: &View) -> TableView {
+    let needle = view.filter.trim();
+    let mut shown: Vec<&Entry> = entries
+        .iter()
+        .filter(|e| needle.is_empty() || e.name.contains(needle) || e.code.contains(needle))
+        .collect();
+    let by = view
+        .sort
+        .as_deref()
+        .and_then(|id| COLUMNS.iter().find(|c| c.id == id));
+    shown.sort_by(|a, b| {
+        let order = match by {
+            Some(c) => cell(&a.headline, c.value)
+                .0
+                .cmp(&cell(&b.headline, c.value).0),
+            None => a.code.cmp(&b.code),
+        };
+        let order = if view.descending {
+            order.reverse()
+        } else {
+            order
+        };
+        order.then_with(|| a.code.cmp(&b.code))
+    });
+    let mut header = vec![HeaderCell {
+        text: "部门".to_string(),
+        colspan: 1,
+        rowspan: 1,
+    }];
+    header.extend(COLUMNS.iter().map(|c| HeaderCell {
+        text: c.label.to_string(),
+        colspan: 1,
+        rowspan: 1,
+    }));
+    header.push(HeaderCell {
+        text: "自评等级".to_string(),
+        colspan: 1,
+        rowspan: 1,
+    });
+    let row = |name: ViewCell, h: &Headline, style: RowStyle| {
+        let mut cells = vec![name];
+        cells.extend(COLUMNS.iter().map(|c| cell(h, c.value).1));
+        cells.push(ViewCell::Text {
+            text: grades_text(h),
+            indent: 0,
+            colspan: 1,
+            rowspan: 1,
+        });
+        ViewRow { style, cells }
+    };
+    let mut rows: Vec<ViewRow> = shown
+        .iter()
+        .map(|e| {
+            row(
+                ViewCell::Link {
+                    text: e.name.clone(),
+                    href: e.href.clone(),
+                },
+                &e.headline,
+                RowStyle::Item,
+            )
+        })
+        .collect();
+    if !shown.is_empty() {
+        rows.push(row(
+            ViewCell::Text {
+                text: format!("合计（{} 个部门）", shown.len()),
+                indent: 0,
+                colspan: 1,
+                rowspan: 1,
+            },
+            &total(&shown),
+            RowStyle::Total,
+        ));
+    }
+    TableView {
+        id: "departments".to_string(),
+        number: "部门对比表".to_string(),
+        title: format!("{region}{year}年度各部门决算主要数据"),
+        org_line: format!("地区：{region}"),
+        year_line: format!("{year}年度"),
+        unit_line: "金额单位：元".to_string(),
+        unit: AmountUnit::Yuan,
+        landscape: true,
+        header: vec![header],
+        numbers: None,
+        note: Some(
+            "注：数据取自各部门已公开的决算报告（更正后的以最新一次公开为准）。占比四舍五入保留两位小数；“────”表示分母为零。合计行的占比按合计数计算。"
+                .to_string(),
+        ),
+        empty_note: shown
+            .is_empty()
+            .then(|| "说明：没有符合条件的已公开报告".to_string()),
+        rows,
+    }
+}
+
+/// The table as a document (for the Excel download).
+pub fn year_document(region: &str, year: i64, table: TableView) -> Document {
+    Document {
+        title: table.title.clone(),
+        department: region.to_string(),
+        year: i32::try_from(year).unwrap_or(0),
+        profile: String::new(),
+        parts: vec![Part {
+            id: "tables".to_string(),
+            title: table.title.clone(),
+            blocks: vec![juesuan_compose::Block::Table(Box::new(table))],
+        }],
+    }
+}
