@@ -603,6 +603,25 @@ async fn cycle() {
         b.click("table.list a").await;
         assert!(b.has("晋城市市场监督管理局 2022 年度部门决算").await);
         b.screenshot("public", &shots).await;
+
+        // Every department of the year side by side, sorted by 支出总计.
+        b.go("/").await;
+        b.click("a.more").await;
+        assert!(b.has("各部门决算主要数据").await);
+        assert!(b.has("合计（1 个部门）").await);
+        b.pick("select[name=sort] option[value=exp]").await;
+        b.click("form.filters button").await;
+        assert!(b.url().await.contains("sort=exp"));
+        assert!(b.has("晋城市市场监督管理局").await);
+        b.screenshot("departments", &shots).await;
+
+        // The bureau's 预警: the one report is published, with its warnings explained.
+        b.login("rev", "reviewer-password-1").await;
+        b.go("/work/alerts").await;
+        assert!(b.has("应公开 1 个部门：已公开 1").await);
+        assert!(b.has("带警告公开（1）").await);
+        b.screenshot("alerts", &shots).await;
+        b.logout().await;
         let (status, pdf) = http(site, "GET", "/r/065/2022/1/report.pdf", None).await;
         assert_eq!(status, 200);
         let path = dir.path().join("r.pdf");
