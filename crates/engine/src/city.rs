@@ -332,11 +332,12 @@ pub fn year_table(region: &str, year: i64, entries: &[Entry], view: &View) -> Ta
     }
 }
 
-/// The table as a document (for the Excel download).
-pub fn year_document(region: &str, year: i64, table: TableView) -> Document {
+/// A table as a document of its own (for the Excel download); `owner` is the
+/// region or the department it is about.
+pub fn table_document(owner: &str, year: i64, table: TableView) -> Document {
     Document {
         title: table.title.clone(),
-        department: region.to_string(),
+        department: owner.to_string(),
         year: i32::try_from(year).unwrap_or(0),
         profile: String::new(),
         parts: vec![Part {
@@ -344,5 +345,155 @@ pub fn year_document(region: &str, year: i64, table: TableView) -> Document {
             title: table.title.clone(),
             blocks: vec![juesuan_compose::Block::Table(Box::new(table))],
         }],
+    }
+}
+
+/// One published year of a department, for its trend.
+#[derive(Clone, Debug)]
+pub struct YearEntry {
+    /// 决算年度.
+    pub year: i64,
+    /// Its published report's page.
+    pub href: String,
+    /// Which publication (2 and more: corrected).
+    pub number: i64,
+    /// Its figures.
+    pub headline: Headline,
+}
+
+/// One department over the years: every column of [`COLUMNS`] as a row, a
+/// column per year (oldest first), and the change of the latest year against
+/// the one before (amount and rate; shares change in percentage points).
+pub fn trend_table(name: &str, years: &[YearEntry]) -> TableView {
+    let mut years: Vec<&YearEntry> = years.iter().collect();
+    years.sort_by_key(|y| y.year);
+    let text = |t: String| ViewCell::Text {
+        text: t,
+        indent: 0,
+        colspan: 1,
+        rowspan: 1,
+    };
+    let head = |t: String| HeaderCell {
+        text: t,
+        colspan: 1,
+        rowspan: 1,
+    };
+    let mut header = vec![head("项目".to_string())];
+    header.extend(years.iter().map(|y| head(format!("{}年度", y.year))));
+    header.push(head("最近一年增减".to_string()));
+    header.push(head("增减率".to_string()));
+    let last_two = match years.as_slice() {
+        [.., a, b] => Some((*a, *b)),
+        _ => None,
+    };
+    let mut rows = vec![{
+        let mut cells = vec![text("公开报告".to_string())];
+        cells.extend(years.iter().map(|y| ViewCell::Link {
+            text: if y.number > 1 {
+                format!("第 {} 次公开（已更正）", y.number)
+            } else {
+                "查看".to_string()
+            },
+            href: y.href.clone(),
+        }));
+        cells.push(ViewCell::Empty);
+        cells.push(ViewCell::Empty);
+        ViewRow {
+            style: RowStyle::Item,
+            cells,
+        }
+    }];
+    for c in COLUMNS {
+        let mut cells = vec![text(c.label.to_string())];
+        cells.extend(years.iter().map(|y| cell(&y.headline, c.value).1));
+        let (change, rate) = match (last_two, c.value) {
+            (Some((a, b)), Value::Share(..)) => {
+                match (cell(&a.headline, c.value).0, cell(&b.headline, c.value).0) {
+                    (Some(x), Some(y)) => (
+                        text(format!(
+                            "{}个百分点",
+                            Percent::from_hundredths(y - x).number()
+                        )),
+                        ViewCell::NotApplicable,
+                    ),
+                    _ => (ViewCell::NotApplicable, ViewCell::NotApplicable),
+                }
+            }
+            (Some((a, b)), v) => {
+                let (Some(x), Some(y)) = (cell(&a.headline, v).0, cell(&b.headline, v).0) else {
+                    continue;
+                };
+                let d = y.saturating_sub(x);
+                let change = match v {
+                    Value::Figure(m) if m.kind() == NumKind::Money => {
+                        ViewCell::Amount(Money::from_fen(d))
+                    }
+                    _ => ViewCell::Count(d),
+                };
+                let rate = Percent::of(i128::from(d), i128::from(x))
+                    .map_or(ViewCell::NotApplicable, ViewCell::Rate);
+                (change, rate)
+            }
+            (None, _) => (ViewCell::NotApplicable, ViewCell::NotApplicable),
+        };
+        cells.push(change);
+        cells.push(rate);
+        rows.push(ViewRow {
+            style: RowStyle::Item,
+            cells,
+        });
+    }
+    TableView {
+        id: "trend".to_string(),
+        number: "历年对比表".to_string(),
+        title: format!("{name}历年决算主要数据"),
+        org_line: format!("部门：{name}"),
+        year_line: match (years.first(), years.last()) {
+            (Some(a), Some(b)) if a.year != b.year => format!("{}—{}年度", a.year, b.year),
+            (Some(a), _) => format!("{}年度", a.year),
+            _ => String::new(),
+        },
+        unit_line: "金额单位：元".to_string(),
+        unit: AmountUnit::Yuan,
+        landscape: false,
+        header: vec![header],
+        numbers: None,
+        note: Some(
+            "注：各年数据取自已公开的决算报告（更正后的以最新一次公开为准）；增减率四舍五入保留两位小数，“────”表示上年为零不计算增长率。"
+                .to_string(),
+        ),
+        empty_note: years
+            .is_empty()
+            .then(|| "说明：该部门尚无已公开的报告".to_string()),
+        rows,
+    }
+}
+
+/// The trend as a bar chart: 基本支出 and 项目支出 by year, labelled in 万元.
+pub fn trend_chart(name: &str, years: &[YearEntry]) -> juesuan_compose::Chart {
+    let mut years: Vec<&YearEntry> = years.iter().collect();
+    years.sort_by_key(|y| y.year);
+    let series = |label: &str, m: Measure| {
+        let values: Vec<Money> = years
+            .iter()
+            .map(|y| Money::from_fen(raw(&y.headline, m)))
+            .collect();
+        juesuan_compose::ChartSeries {
+            name: label.to_string(),
+            labels: values.iter().map(|v| v.wan()).collect(),
+            values,
+            shares: Vec::new(),
+        }
+    };
+    juesuan_compose::Chart {
+        id: "trend".to_string(),
+        kind: juesuan_compose::ChartKind::Bars,
+        title: format!("{name}历年基本支出和项目支出"),
+        unit: "万元".to_string(),
+        categories: years.iter().map(|y| format!("{}年", y.year)).collect(),
+        series: vec![
+            series("基本支出", Measure::ExpBasic),
+            series("项目支出", Measure::ExpProject),
+        ],
     }
 }

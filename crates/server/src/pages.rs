@@ -20,6 +20,10 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("search.html", include_str!("../templates/search.html")),
     ("alerts.html", include_str!("../templates/alerts.html")),
     (
+        "department.html",
+        include_str!("../templates/department.html"),
+    ),
+    (
         "departments.html",
         include_str!("../templates/departments.html"),
     ),

@@ -272,6 +272,7 @@ async fn render_report(
             department => p.department, year => p.year, number => p.number,
             published => format_day(p.published_at), correction => p.correction,
             is_latest => latest == number, latest_url => format!("/r/{}/{}/{latest}/", p.code, p.year),
+            trend_url => format!("/d/{}/", p.code),
             base => base, sizes => sizes, files => list, versions => versions,
             ..viewer.base()
         },
@@ -941,7 +942,7 @@ pub async fn departments(
     Path(year): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Page {
-    use juesuan_engine::city::{COLUMNS, View, year_document, year_table};
+    use juesuan_engine::city::{COLUMNS, View, table_document, year_table};
     let year = parse_year(&viewer, &year)?;
     let db = db_error(&viewer);
     if !years(&state).await.map_err(&db)?.contains(&year) {
@@ -975,7 +976,7 @@ pub async fn departments(
             ));
         }
         Some("xlsx") => {
-            let bytes = juesuan_xlsx::workbook(&year_document(&region, year, table))
+            let bytes = juesuan_xlsx::workbook(&table_document(&region, year, table))
                 .map_err(|e| crate::web::internal(&viewer, &e.to_string()))?;
             return Ok(download(
                 &format!("{base}.xlsx"),
@@ -1059,4 +1060,92 @@ fn urlencoding(s: &str) -> String {
         }
     }
     out
+}
+
+/// `/d/{code}/`: one department over the years (the latest publication of each
+/// year), as a page with a chart, or with `?format=csv` / `?format=xlsx`.
+pub async fn department(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Path(code): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Page {
+    use juesuan_engine::city::{YearEntry, table_document, trend_chart, trend_table};
+    let db = db_error(&viewer);
+    let name: String = sqlx::query("SELECT name FROM departments WHERE code = $1")
+        .bind(&code)
+        .fetch_optional(&state.db.pool)
+        .await
+        .map_err(&db)?
+        .ok_or_else(|| not_found(&viewer))?
+        .try_get(0)
+        .map_err(&db)?;
+    let rows = sqlx::query(
+        "SELECT r.year, p.number, p.headline FROM publications p \
+         JOIN reports r ON r.id = p.report_id JOIN departments d ON d.id = r.department_id \
+         WHERE d.code = $1 AND p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
+         ORDER BY r.year",
+    )
+    .bind(&code)
+    .fetch_all(&state.db.pool)
+    .await
+    .map_err(&db)?;
+    let mut years = Vec::new();
+    for r in &rows {
+        let year: i64 = r.try_get(0).map_err(&db)?;
+        let number: i64 = r.try_get(1).map_err(&db)?;
+        let headline: String = r.try_get(2).map_err(&db)?;
+        years.push(YearEntry {
+            year,
+            href: format!("/r/{code}/{year}/{number}/"),
+            number,
+            headline: serde_json::from_str(&headline).unwrap_or_default(),
+        });
+    }
+    let table = trend_table(&name, &years);
+    let base = format!("{name}历年决算主要数据");
+    match params.get("format").map(String::as_str) {
+        None | Some("" | "html") => {}
+        Some("csv") => {
+            let bytes = juesuan_render::csv::table(&table)
+                .map_err(|e| crate::web::internal(&viewer, &e))?;
+            return Ok(download(
+                &format!("{base}.csv"),
+                "text/csv; charset=utf-8",
+                bytes,
+            ));
+        }
+        Some("xlsx") => {
+            let last = years.last().map_or(0, |y| y.year);
+            let bytes = juesuan_xlsx::workbook(&table_document(&name, last, table))
+                .map_err(|e| crate::web::internal(&viewer, &e.to_string()))?;
+            return Ok(download(
+                &format!("{base}.xlsx"),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            ));
+        }
+        Some(_) => {
+            return Ok(pages::message(
+                StatusCode::BAD_REQUEST,
+                "无法提供这种格式",
+                &["下载格式（format）只能是 csv 或 xlsx。"],
+                viewer.base(),
+            ));
+        }
+    }
+    let chart = (years.len() > 1).then(|| juesuan_render::chart::svg(&trend_chart(&name, &years)));
+    Ok(pages::render(
+        StatusCode::OK,
+        "department.html",
+        context! {
+            title => base,
+            department => name,
+            code => code,
+            count => years.len(),
+            table => juesuan_render::html::table_fragment(&table),
+            chart => chart,
+            ..viewer.base()
+        },
+    ))
 }

@@ -473,6 +473,7 @@ pub fn router(state: Shared) -> Router {
         .route("/static/site.css", get(css))
         .route("/search", get(public::search))
         .route("/y/{year}/departments", get(public::departments))
+        .route("/d/{code}/", get(public::department))
         .route("/r/{code}/{year}/", get(public::latest))
         .route("/r/{code}/{year}/{number}/", get(public::report))
         .route("/r/{code}/{year}/{number}/{*file}", get(public::file))

@@ -615,6 +615,18 @@ async fn cycle() {
         assert!(b.has("晋城市市场监督管理局").await);
         b.screenshot("departments", &shots).await;
 
+        // One department over the years, reached from its report page.
+        b.click("td.label a").await;
+        b.click("a[href^='/d/']").await;
+        assert!(b.has("晋城市市场监督管理局历年决算主要数据").await);
+        assert!(b.has("2022年度").await);
+        b.screenshot("trend", &shots).await;
+
+        // Search, with the matching sentence quoted.
+        b.go("/search?q=%E8%A1%8C%E6%94%BF%E8%BF%90%E8%A1%8C").await;
+        assert!(b.has("行政运行").await);
+        b.screenshot("search", &shots).await;
+
         // The bureau's 预警: the one report is published, with its warnings explained.
         b.login("rev", "reviewer-password-1").await;
         b.go("/work/alerts").await;

@@ -134,5 +134,34 @@ async fn an_upload_is_checked_against_last_years_publication() {
             format!("/r/{}/2022/1/", dept.code),
             "{backend}"
         );
+
+        // The department over the years: both years, their reports, the change.
+        let mut c = p.client();
+        let page = c.get(&format!("/d/{}/", dept.code)).await;
+        assert_eq!(page.status, StatusCode::OK, "{backend}");
+        let html = page.text();
+        assert!(
+            html.contains("2021年度") && html.contains("2022年度"),
+            "{backend}"
+        );
+        for y in [2021, 2022] {
+            assert!(
+                html.contains(&format!("href=\"/r/{}/{y}/1/\"", dept.code)),
+                "{backend}"
+            );
+        }
+        assert!(
+            html.contains("最近一年增减") && html.contains("<svg"),
+            "{backend}"
+        );
+        let csv = c.get(&format!("/d/{}/?format=csv", dept.code)).await.text();
+        assert!(
+            csv.lines()
+                .nth(1)
+                .is_some_and(|l| l.starts_with("公开报告")),
+            "{csv}"
+        );
+        assert!(csv.contains("收入总计"));
+        assert_eq!(c.get("/d/999/").await.status, StatusCode::NOT_FOUND);
     }
 }

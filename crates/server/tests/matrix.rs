@@ -169,6 +169,13 @@ async fn every_route_by_every_visitor() {
             ),
             (
                 "GET",
+                "/d/{code}/",
+                "/d/065/".into(),
+                Body::None,
+                [200, 200, 200, 200, 200],
+            ),
+            (
+                "GET",
                 "/r/{code}/{year}/",
                 "/r/065/2022/".into(),
                 Body::None,
