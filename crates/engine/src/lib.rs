@@ -8,6 +8,7 @@
 //!   the text form, unpacked with bounded sizes by [`upload`]);
 //! - [`render`] makes the output files of a loaded report.
 
+pub mod carry;
 pub mod city;
 pub mod compare;
 pub mod diff;

@@ -290,12 +290,7 @@ pub fn report(
         for (key, v) in r.narrative.last_year.iter_mut() {
             *v = fig.get(key);
         }
-        for (opening, closing) in [
-            (Measure::CarryIn, Measure::CarryOut),
-            (Measure::FbalInGpb, Measure::FbalOutGpb),
-            (Measure::FbalInGf, Measure::FbalOutGf),
-            (Measure::FbalInSoc, Measure::FbalOutSoc),
-        ] {
+        for (opening, closing) in crate::carry::CARRIED {
             shift_opening(&mut r, opening, closing, fig.get(&Key::all(closing)).raw());
         }
     }

@@ -169,7 +169,8 @@ pub async fn report(
 }
 
 /// `/work/reports/{id}/form.xlsx`: the department's workbook — its latest upload
-/// when that was a workbook, else a blank form with its name, year and template.
+/// when that was a workbook, else a blank form with its name, year and template,
+/// carrying last year's publication over (上年数, 年初结转和结余) when there is one.
 pub async fn form(
     State(state): State<Shared>,
     Extension(viewer): Extension<Viewer>,
@@ -178,6 +179,9 @@ pub async fn form(
     let user = viewer.require(&format!("/work/reports/{raw}"))?;
     let r = visible_report(&state, &viewer, user, id(&viewer, &raw)?).await?;
     let latest = flow::version_by_number(&state.db, r.id, r.latest_version)
+        .await
+        .map_err(db_error(&viewer))?;
+    let previous = flow::previous_upload(&state.db, r.department_id, r.year)
         .await
         .map_err(db_error(&viewer))?;
     let st = state.clone();
@@ -193,7 +197,15 @@ pub async fn form(
         }
         let profile = juesuan_profile::builtin(&rr.profile).map_err(|e| e.to_string())?;
         let year = i32::try_from(rr.year).map_err(|_| "年度无效".to_string())?;
-        let report = juesuan_xlsx::form::empty_report(profile, &rr.department, year);
+        let mut report = juesuan_xlsx::form::empty_report(profile, &rr.department, year);
+        // A first form of the year carries last year's publication over: its
+        // figures as 上年数, its closing balances as this year's opening ones.
+        if let Some(p) = &previous
+            && let Ok(bytes) = st.store.get(&p.upload_sha)
+            && let Ok(last) = juesuan_engine::load_upload(&bytes, &p.file_name, None)
+        {
+            juesuan_engine::carry::carry_over(&mut report, profile, &last);
+        }
         juesuan_xlsx::form::form(&report, profile).map_err(|e| e.to_string())
     })
     .await

@@ -3,7 +3,7 @@
 //! before. A wrong 上年数 is an error naming both reports and blocks submission;
 //! the consistent upload passes and is published.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
 
@@ -163,5 +163,39 @@ async fn an_upload_is_checked_against_last_years_publication() {
         );
         assert!(csv.contains("收入总计"));
         assert_eq!(c.get("/d/999/").await.status, StatusCode::NOT_FOUND);
+
+        // 2023's first form carries 2022's publication over: 上年数 and 年初结转和结余.
+        ops::add_year(db, 2023, "shanxi-2022").await.unwrap();
+        let r2023 = ops::approval(db, d, 2023, "2024-08-20").await.unwrap();
+        let form = prep.get(&format!("/work/reports/{r2023}/form.xlsx")).await;
+        assert_eq!(form.status, StatusCode::OK, "{backend}");
+        let (filled, _) = juesuan_xlsx::form::read_workbook_bytes(&form.body, "form.xlsx")
+            .unwrap_or_else(|_| panic!("{backend}: the form reads back"));
+        let (base, profile) = sample::example().unwrap();
+        let published = sample::years(&base, profile, &dept, 0, &[2021, 2022], &[]).remove(1);
+        let Ok(last) = juesuan_engine::check(published, profile, false, Default::default()) else {
+            panic!("2022 checks");
+        };
+        let fig = |k: Key| last.derived.figures.get(&k);
+        assert_eq!(filled.meta.year, 2023);
+        for m in [Measure::IncomeGrand, Measure::GpbTotal, Measure::OrcTotal] {
+            assert_eq!(
+                filled.narrative.last_year.get(&Key::all(m)),
+                Some(&fig(Key::all(m))),
+                "{backend}: {m:?}"
+            );
+        }
+        let class = juesuan_model::FunctionalCode::parse("201").unwrap();
+        let k = Key::func(Measure::GpbTotal, &class);
+        assert_eq!(
+            filled.narrative.last_year.get(&k),
+            Some(&fig(k.clone())),
+            "{backend}: per 类"
+        );
+        assert_eq!(
+            filled.facts.scalars.get(&Measure::CarryIn),
+            Some(&fig(Key::all(Measure::CarryOut))),
+            "{backend}: opening = last year's closing"
+        );
     }
 }
