@@ -27,6 +27,8 @@ pub struct CheckArgs {
     pub narrative: Option<PathBuf>,
     /// Last year's report of the same department.
     pub previous: Option<PathBuf>,
+    /// Its units' reports.
+    pub units: Vec<PathBuf>,
 }
 
 /// The text of a failure, one line per problem.
@@ -93,22 +95,35 @@ pub fn check(a: &CheckArgs) -> Outcome {
         return Err(code);
     }
     if a.inputs.len() > 1 {
-        if a.narrative.is_some() || a.previous.is_some() {
+        if a.narrative.is_some() || a.previous.is_some() || !a.units.is_empty() {
             return Err(fail(Failure::Other(
-                "--narrative 与 --previous 只能用于一份输入：请逐份检查".to_string(),
+                "--narrative、--previous 与 --unit 只能用于一份输入：请逐份检查".to_string(),
             )));
         }
         return many(a);
     }
     let input = &a.inputs[0];
     let previous = match &a.previous {
-        Some(p) => Some((load(p, None, None).map_err(fail)?, previous_label(p))),
+        Some(p) => Some((
+            load(p, None, Against::default()).map_err(fail)?,
+            previous_label(p),
+        )),
         None => None,
     };
+    let mut units = Vec::new();
+    for u in &a.units {
+        let l = load(u, None, Against::default()).map_err(fail)?;
+        let label = format!("单位报告（{}，{}）", u.display(), l.report.meta.department);
+        units.push((l, label));
+    }
+    let unit_refs: Vec<(&Loaded, &str)> = units.iter().map(|(l, s)| (l, s.as_str())).collect();
     let loaded = load(
         input,
         a.narrative.as_deref(),
-        previous.as_ref().map(|(l, label)| (l, label.as_str())),
+        Against {
+            previous: previous.as_ref().map(|(l, label)| (l, label.as_str())),
+            units: &unit_refs,
+        },
     )
     .map_err(fail)?;
     if a.format == "json" {
@@ -149,7 +164,7 @@ fn many(a: &CheckArgs) -> Outcome {
     let results = crate::parallel::each(
         &a.inputs,
         |p| p.display().to_string(),
-        |p| load(p, None, None),
+        |p| load(p, None, Against::default()),
         |r| match r {
             Ok(l) => {
                 let (e, w, _) = counts(&l.findings);
@@ -236,8 +251,8 @@ pub fn compare(first: &Path, second: &Path, format: &str, all: bool) -> Outcome 
     if let Some(code) = unknown_format(format) {
         return Err(code);
     }
-    let a = load(first, None, None).map_err(fail)?;
-    let b = load(second, None, None).map_err(fail)?;
+    let a = load(first, None, Against::default()).map_err(fail)?;
+    let b = load(second, None, Against::default()).map_err(fail)?;
     let ((old, old_path), (new, new_path)) = if a.report.meta.year <= b.report.meta.year {
         ((a, first), (b, second))
     } else {
@@ -259,9 +274,10 @@ pub fn compare(first: &Path, second: &Path, format: &str, all: bool) -> Outcome 
             new.report.clone(),
             new.profile,
             is_workbook(new_path),
+            None,
             Against {
-                narrative: None,
                 previous: Some((&old, &label)),
+                ..Against::default()
             },
         )
         .map_err(fail)?

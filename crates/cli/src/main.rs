@@ -59,6 +59,9 @@ enum Command {
         /// 同一部门上一年度的决算数据（目录或工作簿）：核对本年所述上年数、年初结转和结余
         #[arg(long, value_name = "输入")]
         previous: Option<PathBuf>,
+        /// 所属单位的决算数据（可重复）：部门的每个明细数须等于各单位之和
+        #[arg(long = "unit", value_name = "输入")]
+        units: Vec<PathBuf>,
     },
     /// 比较同一部门两个年度的决算数据：哪些数据变了，本年所述上年数与上年报告是否一致
     Compare {
@@ -309,7 +312,7 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
         let dirs = font_dirs.to_vec();
         std::thread::spawn(move || juesuan_pdf::load_fonts(&dirs))
     });
-    let loaded = load(input, None, None).map_err(fail)?;
+    let loaded = load(input, None, juesuan_engine::Against::default()).map_err(fail)?;
     let has_errors = loaded
         .findings
         .iter()
@@ -427,7 +430,7 @@ fn score(input: &Path, format: &str) -> Outcome {
             "未知的输出格式 “{format}”：可用 text、json"
         ))));
     }
-    let loaded = load(input, None, None).map_err(fail)?;
+    let loaded = load(input, None, juesuan_engine::Against::default()).map_err(fail)?;
     if loaded.report.projects.is_empty() {
         term::outln("没有项目绩效自评（projects/ 目录为空或不存在）。")?;
         return Ok(ExitCode::SUCCESS);
@@ -536,6 +539,7 @@ fn run(cli: Cli) -> Outcome {
             strict,
             narrative,
             previous,
+            units,
         } => check::check(&check::CheckArgs {
             inputs,
             format,
@@ -543,6 +547,7 @@ fn run(cli: Cli) -> Outcome {
             strict,
             narrative,
             previous,
+            units,
         }),
         Command::Compare {
             first,

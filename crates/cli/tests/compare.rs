@@ -147,3 +147,49 @@ fn check_of_many_inputs_checks_each_and_sums_up() {
     let r = juesuan(&["check", &paths[0], &paths[1], "--previous", &paths[2]]);
     assert_eq!(r.code, 2);
 }
+
+#[test]
+fn check_with_units_sums_them() {
+    let t = tempfile::tempdir().unwrap();
+    let (base, _) = sample::example().unwrap();
+    let dept = sample::department("晋城市", 4);
+    let whole = write(
+        t.path(),
+        "部门.xlsx",
+        &sample::report(&base, &dept, 3, 2022, None, &[]),
+    );
+    let unit = |k: i64, name: &str, zero_counts: bool, extra_fen: i64| {
+        let d = Department {
+            code: format!("9{k}"),
+            name: name.to_string(),
+        };
+        let mut r = sample::report(&base, &d, k, 2022, None, &[]);
+        for v in r.facts.scalars.values_mut() {
+            if zero_counts && matches!(v, juesuan_model::Num::Count(_)) {
+                *v = juesuan_model::Num::Count(0);
+            }
+        }
+        if let Some(juesuan_model::Num::Money(m)) = r.facts.scalars.get_mut(&Measure::OrcAdmin) {
+            *m = juesuan_model::Money::from_fen(m.fen() + extra_fen);
+        }
+        write(t.path(), &format!("{name}.xlsx"), &r)
+    };
+    let a = unit(1, "本级", false, 0);
+    let b = unit(2, "下属单位", true, 0);
+    let r = juesuan(&["check", &whole, "--unit", &a, "--unit", &b]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("XU-SUM"));
+    let wrong = unit(2, "下属单位错", true, 12_345);
+    let r = juesuan(&["check", &whole, "--unit", &a, "--unit", &wrong]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("[XU-SUM]") && r.stdout.contains("123.45"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("下属单位错"),
+        "the unit is named: {}",
+        r.stdout
+    );
+}

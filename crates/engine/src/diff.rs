@@ -191,7 +191,8 @@ mod tests {
         let Ok((report, profile)) = crate::sample::example() else {
             panic!("example");
         };
-        let Ok(loaded) = crate::check(report, profile, false, crate::Against::default()) else {
+        let Ok(loaded) = crate::check(report, profile, false, None, crate::Against::default())
+        else {
             panic!("example checks");
         };
         let s = snapshot(&loaded.document);

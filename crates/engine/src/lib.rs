@@ -117,14 +117,15 @@ fn for_workbook(findings: &mut [Finding], workbook: &str) {
     }
 }
 
-/// What a report is checked against besides itself.
+/// The other reports a report is checked against.
 #[derive(Clone, Copy, Default)]
 pub struct Against<'a> {
-    /// A stated 情况说明 (e.g. a published report's text) to compare ours with.
-    pub narrative: Option<&'a str>,
     /// Last year's report of the same department and how findings name it
     /// (`晋城市市场监督管理局 2021 年度报告`): the cross-year rules run on it.
     pub previous: Option<(&'a Loaded, &'a str)>,
+    /// The reports of the department's units and how findings name them: the
+    /// department's facts must be their sums (`XU-SUM`).
+    pub units: &'a [(&'a Loaded, &'a str)],
 }
 
 /// Reads, composes and checks a report; with `narrative`, also compares a stated
@@ -133,7 +134,7 @@ pub struct Against<'a> {
 pub fn load(
     input: &Path,
     narrative: Option<&Path>,
-    previous: Option<(&Loaded, &str)>,
+    against: Against<'_>,
 ) -> Result<Loaded, Failure> {
     let (report, profile) = read_input(input)?;
     let workbook = is_workbook(input);
@@ -151,23 +152,17 @@ pub fn load(
         }
         None => None,
     };
-    check(
-        report,
-        profile,
-        workbook,
-        Against {
-            narrative: narrative.as_deref(),
-            previous,
-        },
-    )
+    check(report, profile, workbook, narrative.as_deref(), against)
 }
 
 /// Composes and checks a report already read; `workbook` says whether it came
-/// from a workbook (findings then name its sheets).
+/// from a workbook (findings then name its sheets); `narrative` is a stated
+/// 情况说明 (e.g. a published report's text) to compare ours with.
 pub fn check(
     report: Report,
     profile: &'static Profile,
     workbook: bool,
+    narrative: Option<&str>,
     against: Against<'_>,
 ) -> Result<Loaded, Failure> {
     if let Some((prev, label)) = against.previous
@@ -189,7 +184,7 @@ pub fn check(
         Some(&report),
         Some(&derived.figures),
     );
-    if let Some(text) = against.narrative {
+    if let Some(text) = narrative {
         ctx.narrative_diffs = Some(juesuan_compose::narrative_diffs(&document, profile, text));
     }
     if let Some((prev, label)) = against.previous {
@@ -201,6 +196,11 @@ pub fn check(
             Some(&prev.derived.figures),
         ));
     }
+    ctx.units = against
+        .units
+        .iter()
+        .map(|(l, label)| (&l.report, (*label).to_string()))
+        .collect();
     let mut findings = juesuan_rules::run(ctx);
     if workbook {
         for_workbook(&mut findings, &report.meta.source.file);
@@ -218,20 +218,12 @@ pub fn check(
 /// Reads and checks an uploaded file: a workbook (by its content, whatever its
 /// name), or a zip of the text form. Every message names `name` and the place in
 /// it (sheet!cell, or the file of the zip and its line), never a temporary path.
-/// With `previous`, what it says of last year is checked against last year's report.
-pub fn load_upload(
-    bytes: &[u8],
-    name: &str,
-    previous: Option<(&Loaded, &str)>,
-) -> Result<Loaded, Failure> {
-    let against = Against {
-        narrative: None,
-        previous,
-    };
+/// It is checked against the reports in `against` (last year's, its units').
+pub fn load_upload(bytes: &[u8], name: &str, against: Against<'_>) -> Result<Loaded, Failure> {
     match upload::kind(bytes) {
         upload::Kind::Workbook => {
             let (report, profile) = juesuan_xlsx::form::read_workbook_bytes(bytes, name)?;
-            check(report, profile, true, against)
+            check(report, profile, true, None, against)
         }
         upload::Kind::TextZip => {
             let dir = upload::unpack_text_zip(bytes, name)?;
@@ -240,7 +232,7 @@ pub fn load_upload(
             match read_text_dir(dir.path()) {
                 Ok((mut report, profile)) => {
                     rename_sources(&mut report.meta.source, &prefix, &shown);
-                    let mut loaded = check(report, profile, false, against)?;
+                    let mut loaded = check(report, profile, false, None, against)?;
                     for f in &mut loaded.findings {
                         rename_finding(f, &prefix, &shown);
                     }

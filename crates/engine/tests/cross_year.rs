@@ -28,9 +28,10 @@ fn chain(i: usize, mistakes: &[(i32, Mistake)]) -> Vec<Loaded> {
             r,
             profile,
             false,
+            None,
             Against {
-                narrative: None,
                 previous,
+                ..Against::default()
             },
         ) {
             Ok(l) => l,
@@ -166,16 +167,17 @@ fn a_report_of_another_department_or_year_is_named() {
         &[],
     )
     .remove(0);
-    let prev = check(a.clone(), profile, false, Against::default())
+    let prev = check(a.clone(), profile, false, None, Against::default())
         .ok()
         .expect("a");
     let l = check(
         b.clone(),
         profile,
         false,
+        None,
         Against {
-            narrative: None,
             previous: Some((&prev, "上年")),
+            ..Against::default()
         },
     )
     .ok()
@@ -192,9 +194,10 @@ fn a_report_of_another_department_or_year_is_named() {
         c,
         profile,
         false,
+        None,
         Against {
-            narrative: None,
             previous: Some((&prev, "上年度报告")),
+            ..Against::default()
         },
     ) {
         Err(juesuan_engine::Failure::Other(m)) => assert!(
@@ -203,4 +206,71 @@ fn a_report_of_another_department_or_year_is_named() {
         ),
         _ => panic!("a report two years older is not last year's"),
     }
+}
+
+#[test]
+fn a_department_is_the_sum_of_its_units() {
+    let (base, profile) = sample::example().unwrap();
+    let dept = sample::department("晋城市", 0);
+    // The example times 3 is exactly the example times 1 plus times 2.
+    let whole = sample::report(&base, &dept, 3, 2022, None, &[]);
+    let unit = |k: i64, name: &str| {
+        let d = sample::Department {
+            code: format!("0{k}"),
+            name: name.to_string(),
+        };
+        let r = sample::report(&base, &d, k, 2022, None, &[]);
+        check(r, profile, false, None, Against::default())
+            .ok()
+            .unwrap()
+    };
+    let (a, mut b) = (unit(1, "本级"), unit(2, "下属单位"));
+    // Counts are not scaled: the vehicles are all 本级's.
+    for v in b.report.facts.scalars.values_mut() {
+        if let juesuan_model::Num::Count(_) = v {
+            *v = juesuan_model::Num::Count(0);
+        }
+    }
+    let run = |units: &[(&Loaded, &str)]| {
+        let l = check(
+            whole.clone(),
+            profile,
+            false,
+            None,
+            Against {
+                units,
+                ..Against::default()
+            },
+        )
+        .ok()
+        .unwrap();
+        l.findings
+            .into_iter()
+            .filter(|f| f.rule == "XU-SUM")
+            .collect::<Vec<_>>()
+    };
+    let none = run(&[(&a, "本级"), (&b, "下属单位")]);
+    assert!(
+        none.is_empty(),
+        "{:#?}",
+        none.iter().map(|f| &f.message).collect::<Vec<_>>()
+    );
+    // One leaf of one unit off by 9 fen: one finding, at that leaf, naming both units.
+    let code = juesuan_model::FunctionalCode::parse("2013801").unwrap();
+    let leaf = b.report.facts.functional.get_mut(&code).unwrap();
+    let basic = leaf.get_mut(&Measure::GpbBasic).unwrap();
+    *basic = juesuan_model::Money::from_fen(basic.fen() + 9);
+    let found = run(&[(&a, "本级"), (&b, "下属单位")]);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains("2013801") && found[0].message.contains("下属单位"),
+        "{}",
+        found[0].message
+    );
+    assert_eq!(
+        found[0].difference.as_ref().map(ToString::to_string),
+        Some("-0.09".to_string())
+    );
+    // A unit missing: every fact it holds.
+    assert!(!run(&[(&a, "本级")]).is_empty());
 }

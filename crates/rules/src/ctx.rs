@@ -24,6 +24,9 @@ pub struct Ctx<'a> {
     pub narrative_diffs: Option<Vec<juesuan_compose::Difference>>,
     /// Last year's report of the same department, when known (cross-year rules).
     pub previous: Option<Previous<'a>>,
+    /// The reports of the department's units, when given (their facts must sum
+    /// to the department's), each with how findings name it.
+    pub units: Vec<(&'a Report, String)>,
 }
 
 /// Last year's report as the cross-year rules see it: its tables (derived from
@@ -102,6 +105,7 @@ impl<'a> Ctx<'a> {
             repeats,
             narrative_diffs: None,
             previous: None,
+            units: Vec::new(),
         }
     }
 

@@ -6,8 +6,8 @@
 //! rules work on any `TableSet` — our derived tables or tables read back from a
 //! published report — so the same rules build and audit.
 
+mod across;
 mod cross;
-mod crossyear;
 mod ctx;
 mod input;
 mod narrative;

@@ -18,6 +18,8 @@ pub enum Family {
     Performance,
     /// This year's report against last year's.
     CrossYear,
+    /// A department's report against its units' reports.
+    Units,
 }
 
 impl Family {
@@ -30,6 +32,7 @@ impl Family {
             Family::Narrative => "情况说明",
             Family::Performance => "绩效自评",
             Family::CrossYear => "跨年度",
+            Family::Units => "单位汇总",
         }
     }
 }
@@ -60,7 +63,7 @@ pub trait Rule: Sync {
 
 /// Every rule, in the order findings are produced.
 pub fn registry() -> &'static [&'static dyn Rule] {
-    use crate::{cross, crossyear, input, narrative, perf, relations};
+    use crate::{across, cross, input, narrative, perf, relations};
     static RULES: &[&dyn Rule] = &[
         &relations::ColumnSum,
         &relations::RowSum,
@@ -96,9 +99,10 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &perf::TargetText,
         &perf::ProseRate,
         &perf::Coverage,
-        &crossyear::LastYearFigures,
-        &crossyear::CarryOverAcrossYears,
-        &crossyear::SameDepartment,
+        &across::LastYearFigures,
+        &across::CarryOverAcrossYears,
+        &across::SameDepartment,
+        &across::UnitsSum,
     ];
     RULES
 }

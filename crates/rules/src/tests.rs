@@ -342,6 +342,29 @@ fn cross_year_rules() {
     });
 }
 
+#[test]
+fn units_sum_rule() {
+    let (r, p) = example();
+    let d = juesuan_tables::derive_all(&r, p);
+    // Two units: one with every fact of the department, one with none.
+    let mut empty = r.clone();
+    empty.facts.functional.clear();
+    empty.facts.economic.clear();
+    empty.facts.scalars.clear();
+    let count = |units: Vec<(&Report, String)>| {
+        let mut ctx = Ctx::new(p, &d.tables, Some(&r), Some(&d.figures));
+        ctx.units = units;
+        run(ctx).into_iter().filter(|f| f.rule == "XU-SUM").count()
+    };
+    assert_eq!(count(vec![(&r, "本级".into()), (&empty, "下属".into())]), 0);
+    let mut extra = empty.clone();
+    extra
+        .facts
+        .scalars
+        .insert(Measure::OrcAdmin, Num::Money(Money::from_fen(100)));
+    assert_eq!(count(vec![(&r, "本级".into()), (&extra, "下属".into())]), 1);
+}
+
 /// Every registered rule id appears in a case above.
 #[test]
 fn every_rule_has_a_case() {

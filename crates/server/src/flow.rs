@@ -344,11 +344,18 @@ pub fn load_checked(
 ) -> Result<juesuan_engine::Loaded, juesuan_engine::Failure> {
     let prev = previous.and_then(|p| {
         let b = store.get(&p.upload_sha).ok()?;
-        juesuan_engine::load_upload(&b, &p.file_name, None)
+        juesuan_engine::load_upload(&b, &p.file_name, juesuan_engine::Against::default())
             .ok()
             .map(|l| (l, p.label.as_str()))
     });
-    juesuan_engine::load_upload(bytes, name, prev.as_ref().map(|(l, label)| (l, *label)))
+    juesuan_engine::load_upload(
+        bytes,
+        name,
+        juesuan_engine::Against {
+            previous: prev.as_ref().map(|(l, label)| (l, *label)),
+            ..juesuan_engine::Against::default()
+        },
+    )
 }
 
 /// Reads, checks and stores an upload as the report's next version; queues its

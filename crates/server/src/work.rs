@@ -202,7 +202,7 @@ pub async fn form(
         // figures as 上年数, its closing balances as this year's opening ones.
         if let Some(p) = &previous
             && let Ok(bytes) = st.store.get(&p.upload_sha)
-            && let Ok(last) = juesuan_engine::load_upload(&bytes, &p.file_name, None)
+            && let Ok(last) = juesuan_engine::load_upload(&bytes, &p.file_name, Default::default())
         {
             juesuan_engine::carry::carry_over(&mut report, profile, &last);
         }

@@ -173,7 +173,8 @@ async fn an_upload_is_checked_against_last_years_publication() {
             .unwrap_or_else(|_| panic!("{backend}: the form reads back"));
         let (base, profile) = sample::example().unwrap();
         let published = sample::years(&base, profile, &dept, 0, &[2021, 2022], &[]).remove(1);
-        let Ok(last) = juesuan_engine::check(published, profile, false, Default::default()) else {
+        let Ok(last) = juesuan_engine::check(published, profile, false, None, Default::default())
+        else {
             panic!("2022 checks");
         };
         let fig = |k: Key| last.derived.figures.get(&k);

@@ -28,7 +28,8 @@ async fn every_department_of_a_year_side_by_side() {
     let income: Vec<i64> = reports
         .iter()
         .map(|r| {
-            let Ok(l) = juesuan_engine::check(r.clone(), profile, false, Default::default()) else {
+            let Ok(l) = juesuan_engine::check(r.clone(), profile, false, None, Default::default())
+            else {
                 panic!("made-up report unusable");
             };
             juesuan_engine::city::headline(&l).figures["grand.income"]

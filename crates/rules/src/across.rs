@@ -1,14 +1,16 @@
-//! Rules across years: what this year's report says about last year must be what
+//! Rules across reports. Across years: what this year's report says about last year must be what
 //! last year's report says. They run only when the context holds last year's
 //! report ([`Ctx::previous`]): the platform passes the department's published
 //! report of the year before, `juesuan compare` and `check --previous` the older
 //! input. Last year's figures are read from its tables, so a report read back
 //! from a published PDF (rounded to 万元) serves as well as an input; a
-//! difference within its rounding is reported as information only.
+//! difference within its rounding is reported as information only. Across
+//! units: a department's facts must be the sums of its units' (`XU-SUM`).
 
 use crate::ctx::{Ctx, Previous};
 use crate::registry::{Family, Rule, RuleInfo};
-use juesuan_model::{Finding, Key, Location, Measure, Severity};
+use juesuan_model::{Finding, Key, Location, Measure, Num, Report, Severity};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where last year's report states a key, as a location naming that report.
 fn there(prev: &Previous<'_>, key: &Key) -> Location {
@@ -202,5 +204,114 @@ impl Rule for SameDepartment {
             )
             .quote(prev.department.trim().to_string(), now.to_string()),
         ]
+    }
+}
+
+/// Every input fact of a report, by key: leaf (项) functional figures, economic
+/// 款 amounts and their 基本支出, whole-department figures. Every other figure is
+/// a sum of these, so facts that add up make every table add up.
+fn facts(r: &Report) -> BTreeMap<Key, Num> {
+    let mut out = BTreeMap::new();
+    for (code, row) in &r.facts.functional {
+        for (m, v) in row {
+            out.insert(Key::func(*m, code), Num::Money(*v));
+        }
+    }
+    for (code, e) in &r.facts.economic {
+        out.insert(Key::econ(Measure::EconAmount, code), Num::Money(e.amount));
+        out.insert(Key::econ(Measure::EconBasic, code), Num::Money(e.basic));
+    }
+    for (m, v) in &r.facts.scalars {
+        out.insert(Key::all(*m), *v);
+    }
+    out
+}
+
+/// XU-SUM
+pub struct UnitsSum;
+static UNITS: RuleInfo = RuleInfo {
+    id: "XU-SUM",
+    family: Family::Units,
+    title: "部门决算等于所属各单位决算之和",
+    severity: "错误",
+    purpose: "部门决算由所属各单位（本级及下属单位）的决算汇总而成：部门填写的每一个明细数（各功能分类项级科目的收入、支出，各经济分类款级科目的金额与基本支出，结转结余、“三公”经费、政府采购、机关运行经费、车辆等）都必须等于各单位报告中同一数之和。明细相符，各表的类、款、合计也就相符，所以只报明细处的差异。各单位的报告在平台上提交（或在命令行用 --unit 给出）时检查。",
+    example: "部门 2013801 行政运行 / 基本支出 填写 25,483,460.23，而本级 20,183,460.23 与下属单位 5,300,000.09 之和为 25,483,460.32。",
+};
+impl Rule for UnitsSum {
+    fn info(&self) -> &'static RuleInfo {
+        &UNITS
+    }
+    fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
+        let Some(report) = ctx.report else {
+            return Vec::new();
+        };
+        if ctx.units.is_empty() {
+            return Vec::new();
+        }
+        let own = facts(report);
+        let units: Vec<(BTreeMap<Key, Num>, &str)> = ctx
+            .units
+            .iter()
+            .map(|(r, label)| (facts(r), label.as_str()))
+            .collect();
+        let keys: BTreeSet<&Key> = own
+            .keys()
+            .chain(units.iter().flat_map(|(f, _)| f.keys()))
+            .collect();
+        let mut out = Vec::new();
+        for key in keys {
+            let zero = Num::zero(key.measure.kind());
+            let stated = own.get(key).copied().unwrap_or(zero);
+            let parts: Vec<(Num, &str)> = units
+                .iter()
+                .map(|(f, label)| (f.get(key).copied().unwrap_or(zero), *label))
+                .collect();
+            let sum = parts
+                .iter()
+                .fold(0_i64, |a, (v, _)| a.saturating_add(v.raw()));
+            if sum == stated.raw() {
+                continue;
+            }
+            let listed: Vec<String> = parts
+                .iter()
+                .filter(|(v, _)| !v.is_zero())
+                .map(|(v, label)| format!("{label} {}", v.display()))
+                .collect();
+            let here = report
+                .facts
+                .sources
+                .get(key)
+                .cloned()
+                .map_or_else(|| ctx.at_key(key), Location::Input);
+            let mut f = Finding::new(
+                UNITS.id,
+                Severity::Error,
+                here,
+                format!(
+                    "{}：部门填写 {}，各单位合计 {}{}，相差 {}",
+                    key.describe(),
+                    stated.display(),
+                    stated.with_raw(sum).display(),
+                    if listed.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{}）", listed.join("，"))
+                    },
+                    stated.with_raw(stated.raw().saturating_sub(sum)).display()
+                ),
+                "部门决算应由各单位决算汇总：核对部门的这个数，或核对各单位的报告是否齐全、是否填错。",
+            )
+            .values(stated.with_raw(sum), stated);
+            for (r, label) in &ctx.units {
+                if let Some(src) = r.facts.sources.get(key) {
+                    f = f.also(Location::Elsewhere {
+                        report: label.clone(),
+                        at: Box::new(Location::Input(src.clone())),
+                    });
+                }
+            }
+            out.push(f);
+        }
+        out
     }
 }
