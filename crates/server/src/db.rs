@@ -44,6 +44,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "headlines",
         include_str!("../migrations/sqlite/0002_headlines.sql"),
     ),
+    (
+        3,
+        "search",
+        include_str!("../migrations/sqlite/0003_search.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -55,6 +60,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "headlines",
         include_str!("../migrations/postgres/0002_headlines.sql"),
+    ),
+    (
+        3,
+        "search",
+        include_str!("../migrations/postgres/0003_search.sql"),
     ),
 ];
 
@@ -127,7 +137,11 @@ impl Db {
             .run(&pool)
             .await
             .map_err(|e| format!("数据库迁移失败：{e}"))?;
-        Ok(Db { pool, backend })
+        let db = Db { pool, backend };
+        crate::search::backfill(&db)
+            .await
+            .map_err(|e| format!("检索索引补建失败：{e}"))?;
+        Ok(db)
     }
 
     /// A setting, if set.

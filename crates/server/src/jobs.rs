@@ -281,22 +281,31 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
         .try_get::<i64, _>(0)
         .map_err(e)?
         + 1;
+    let text = search_text(&snapshot, &department, year);
     let pid: i64 = sqlx::query(
-        "INSERT INTO publications (report_id, version_id, number, published_at, correction_note, search_text, headline) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        "INSERT INTO publications (report_id, version_id, number, published_at, correction_note, search_text) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(report_id)
     .bind(job.target)
     .bind(number)
     .bind(t)
     .bind(if number > 1 { note } else { None })
-    .bind(search_text(&snapshot, &department, year))
-    .bind(crate::flow::to_json(&headline))
+    .bind(&text)
     .fetch_one(&mut *tx)
     .await
     .map_err(e)?
     .try_get(0)
     .map_err(e)?;
+    crate::search::index(state.db.backend, &mut tx, pid, &text)
+        .await
+        .map_err(e)?;
+    sqlx::query("INSERT INTO publication_headlines (publication_id, headline) VALUES ($1, $2)")
+        .bind(pid)
+        .bind(crate::flow::to_json(&headline))
+        .execute(&mut *tx)
+        .await
+        .map_err(e)?;
     for (name, sha, size) in &files {
         sqlx::query("INSERT INTO publication_files (publication_id, name, sha, size) VALUES ($1, $2, $3, $4)")
             .bind(pid)

@@ -26,6 +26,7 @@ pub mod jobs;
 pub mod ops;
 pub mod pages;
 pub mod public;
+pub mod search;
 pub mod store;
 pub mod time;
 pub mod web;

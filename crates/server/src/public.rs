@@ -3,6 +3,7 @@
 
 use crate::auth::{self, SESSION_COOKIE, SESSION_SECONDS};
 use crate::pages::{self, SITE};
+use crate::search::{SEARCH_LIMIT, run_search};
 use crate::time::{format_day, format_time};
 use crate::web::{Fields, Page, Shared, Viewer, db_error, not_found, set_cookie};
 use axum::Extension;
@@ -382,95 +383,6 @@ pub async fn file(
         }
     };
     Ok(serve_bytes(&name, bytes, true))
-}
-
-/// A search hit.
-#[derive(Serialize)]
-struct Hit {
-    department: String,
-    year: i64,
-    url: String,
-    before: String,
-    hit: String,
-    after: String,
-}
-
-/// The most hits a search returns.
-pub const SEARCH_LIMIT: usize = 50;
-
-/// The query as a LIKE pattern, its wildcards escaped.
-fn like_pattern(q: &str) -> String {
-    let mut s = String::from("%");
-    for c in q.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            s.push('\\');
-        }
-        s.push(c);
-    }
-    s.push('%');
-    s
-}
-
-async fn run_search(state: &Shared, q: &str, year: Option<i64>) -> Result<Vec<Hit>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT d.name, r.year, p.number, d.code, p.search_text FROM publications p \
-         JOIN reports r ON r.id = p.report_id JOIN departments d ON d.id = r.department_id \
-         WHERE p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
-         AND ($2 = 0 OR r.year = $2) AND (p.search_text LIKE $1 ESCAPE '\\' OR d.name LIKE $1 ESCAPE '\\') \
-         ORDER BY r.year DESC, d.code LIMIT $3",
-    )
-    .bind(like_pattern(q))
-    .bind(year.unwrap_or(0))
-    .bind(SEARCH_LIMIT as i64)
-    .fetch_all(&state.db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            let text: String = r.try_get(4)?;
-            let (before, hit, after) = snippet(&text, q);
-            let code: String = r.try_get(3)?;
-            let year: i64 = r.try_get(1)?;
-            let number: i64 = r.try_get(2)?;
-            Ok(Hit {
-                department: r.try_get(0)?,
-                year,
-                url: format!("/r/{code}/{year}/{number}/"),
-                before,
-                hit,
-                after,
-            })
-        })
-        .collect()
-}
-
-/// About 30 characters either side of the first match, by characters.
-fn snippet(text: &str, q: &str) -> (String, String, String) {
-    let chars: Vec<char> = text.chars().collect();
-    let needle: Vec<char> = q.chars().collect();
-    let at = (!needle.is_empty())
-        .then(|| {
-            chars
-                .windows(needle.len())
-                .position(|w| w == needle.as_slice())
-        })
-        .flatten();
-    let clean = |s: &[char]| {
-        s.iter()
-            .map(|c| if *c == '\n' { ' ' } else { *c })
-            .collect::<String>()
-    };
-    match at {
-        Some(i) => (
-            clean(&chars[i.saturating_sub(30)..i]),
-            clean(&chars[i..i + needle.len()]),
-            clean(&chars[i + needle.len()..(i + needle.len() + 30).min(chars.len())]),
-        ),
-        None => (
-            clean(&chars[..chars.len().min(60)]),
-            String::new(),
-            String::new(),
-        ),
-    }
 }
 
 fn search_query(params: &HashMap<String, String>) -> Result<(String, Option<i64>), &'static str> {
@@ -910,8 +822,9 @@ async fn entries(
     year: i64,
 ) -> Result<Vec<juesuan_engine::city::Entry>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT d.code, d.name, p.number, p.headline FROM publications p \
+        "SELECT d.code, d.name, p.number, COALESCE(h.headline, '{}') FROM publications p \
          JOIN reports r ON r.id = p.report_id JOIN departments d ON d.id = r.department_id \
+         LEFT JOIN publication_headlines h ON h.publication_id = p.id \
          WHERE r.year = $1 AND p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
          ORDER BY d.code",
     )
@@ -1081,8 +994,9 @@ pub async fn department(
         .try_get(0)
         .map_err(&db)?;
     let rows = sqlx::query(
-        "SELECT r.year, p.number, p.headline FROM publications p \
+        "SELECT r.year, p.number, COALESCE(h.headline, '{}') FROM publications p \
          JOIN reports r ON r.id = p.report_id JOIN departments d ON d.id = r.department_id \
+         LEFT JOIN publication_headlines h ON h.publication_id = p.id \
          WHERE d.code = $1 AND p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
          ORDER BY r.year",
     )

@@ -122,6 +122,33 @@ async fn every_department_of_a_year_side_by_side() {
         assert_eq!(xlsx.status, StatusCode::OK);
         assert!(xlsx.body.starts_with(b"PK"), "{backend}");
 
+        // Search, ranked: a department's own name first; three characters and
+        // more through the trigram index, fewer by reading the texts — both find.
+        let hits = public
+            .get(&format!("/api/v1/search?q={}", depts[1].name))
+            .await;
+        let v: serde_json::Value = serde_json::from_slice(&hits.body).unwrap();
+        let first = &v["hits"][0];
+        assert_eq!(
+            first["department"],
+            depts[1].name.as_str(),
+            "{backend}: {v}"
+        );
+        for q in ["行政运行", "行政", "政", "2013801", "20", "%", "a_b"] {
+            let r = public
+                .get(&format!(
+                    "/api/v1/search?q={}",
+                    juesuan_server::web::encode(q)
+                ))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{backend}: {q}");
+            let v: serde_json::Value = serde_json::from_slice(&r.body).unwrap();
+            let n = v["hits"].as_array().map_or(0, Vec::len);
+            // A wildcard is searched for as itself: both texts print rates with %.
+            let expect = if q == "a_b" { 0 } else { 2 };
+            assert_eq!(n, expect, "{backend}: {q}: {v}");
+        }
+
         // A format we do not make, a year not collected: 4xx.
         assert_eq!(
             public.get("/y/2022/departments?format=pdf").await.status,

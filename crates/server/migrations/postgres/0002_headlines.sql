@@ -1,5 +1,10 @@
 -- Each publication's headline figures (JSON of juesuan_engine::city::Headline:
 -- exact fen and counts by measure, project count, grades), taken once when it is
--- published, for the tables that compare departments and years. '{}' for a
--- publication made before this column existed (shown as not available).
-ALTER TABLE publications ADD COLUMN headline TEXT NOT NULL DEFAULT '{}';
+-- published, for the tables that compare departments and years. A table of its
+-- own, not a column of publications: reading it for a thousand departments must
+-- not walk past each publication's long search text. A publication made before
+-- this table existed has no row (its figures show as not available).
+CREATE TABLE publication_headlines (
+    publication_id BIGINT PRIMARY KEY REFERENCES publications(id),
+    headline TEXT NOT NULL
+);
