@@ -8,12 +8,19 @@ use crate::Loaded;
 use juesuan_model::{FnLevel, Key, Measure, Report, Scope};
 use juesuan_profile::{Profile, key_pattern_matches};
 
-/// This year's opening balances and last year's closing ones.
-pub const CARRIED: [(Measure, Measure); 4] = [
+/// This year's opening balances and last year's closing ones, where the input
+/// gives them for the whole department.
+pub const CARRIED: [(Measure, Measure); 3] = [
     (Measure::CarryIn, Measure::CarryOut),
     (Measure::FbalInGpb, Measure::FbalOutGpb),
-    (Measure::FbalInGf, Measure::FbalOutGf),
     (Measure::FbalInSoc, Measure::FbalOutSoc),
+];
+
+/// The same, where the input gives them by functional code (公开08表, and 表九 of
+/// templates that show 国有资本经营 balances by code); the fund totals are their sums.
+pub const CARRIED_BY_CODE: [(Measure, Measure); 2] = [
+    (Measure::GfCarryIn, Measure::GfCarryOut),
+    (Measure::SocCarryIn, Measure::SocCarryOut),
 ];
 
 /// Carries `previous` into `report` (a new year's report, usually empty):
@@ -47,6 +54,19 @@ pub fn carry_over(report: &mut Report, profile: &Profile, previous: &Loaded) {
         let v = fig.get(&Key::all(closing));
         if !v.is_zero() {
             report.facts.scalars.entry(opening).or_insert(v);
+        }
+    }
+    for (opening, closing) in CARRIED_BY_CODE {
+        for (code, row) in &previous.report.facts.functional {
+            if let Some(v) = row.get(&closing).filter(|v| !v.is_zero()) {
+                report
+                    .facts
+                    .functional
+                    .entry(code.clone())
+                    .or_default()
+                    .entry(opening)
+                    .or_insert(*v);
+            }
         }
     }
 }

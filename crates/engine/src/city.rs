@@ -28,7 +28,7 @@ const KEPT: &[Measure] = &[
     Measure::ExpTotal,
     Measure::ExpBasic,
     Measure::ExpProject,
-    Measure::FiscalGrand,
+    Measure::FiscalTotal,
     Measure::GpbTotal,
     Measure::SgBudgetTotal,
     Measure::SgActualTotal,
@@ -115,7 +115,7 @@ pub const COLUMNS: &[Column] = &[
     col(
         "fiscal",
         "财政拨款支出",
-        Value::Figure(Measure::FiscalGrand),
+        Value::Figure(Measure::FiscalTotal),
     ),
     col(
         "sg_budget",

@@ -274,3 +274,76 @@ fn a_department_is_the_sum_of_its_units() {
     // A unit missing: every fact it holds.
     assert!(!run(&[(&a, "本级")]).is_empty());
 }
+
+#[test]
+fn a_last_year_figure_for_a_class_last_year_did_not_have_is_found() {
+    let (base, profile) = sample::example().unwrap();
+    let dept = sample::department("晋城市", 2);
+    let years = sample::years(&base, profile, &dept, 2, &[2021, 2022], &[]);
+    let prev = check(years[0].clone(), profile, false, None, Against::default())
+        .ok()
+        .unwrap();
+    let mut now = years[1].clone();
+    let class = juesuan_model::FunctionalCode::parse("213").unwrap();
+    now.narrative.last_year.insert(
+        Key::func(Measure::GpbTotal, &class),
+        juesuan_model::Num::Money(juesuan_model::Money::from_yuan(5_000)),
+    );
+    let l = check(
+        now,
+        profile,
+        false,
+        None,
+        Against {
+            previous: Some((&prev, "上年")),
+            ..Against::default()
+        },
+    )
+    .ok()
+    .unwrap();
+    let found = cross_year(&l);
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.contains("213"), "{}", found[0].message);
+}
+
+#[test]
+fn a_form_carries_fund_balances_by_code() {
+    let (base, profile) = sample::example().unwrap();
+    let mut last = base.clone();
+    let code = juesuan_model::FunctionalCode::parse("2013801").unwrap();
+    let v = juesuan_model::Money::from_fen(123_456);
+    last.facts
+        .functional
+        .entry(code.clone())
+        .or_default()
+        .insert(Measure::GfCarryOut, v);
+    last.facts
+        .scalars
+        .insert(Measure::CarryOut, juesuan_model::Num::Money(v));
+    let last = check(last, profile, false, None, Against::default())
+        .ok()
+        .unwrap();
+    let mut form = juesuan_xlsx::form::empty_report(profile, &base.meta.department, 2023);
+    juesuan_engine::carry::carry_over(&mut form, profile, &last);
+    assert_eq!(
+        form.facts.functional[&code].get(&Measure::GfCarryIn),
+        Some(&v)
+    );
+    assert_eq!(
+        form.facts.scalars.get(&Measure::CarryIn),
+        Some(&juesuan_model::Num::Money(v))
+    );
+    assert!(
+        !form.facts.scalars.contains_key(&Measure::FbalInGf),
+        "the fund total is its codes' sum"
+    );
+    // Every 上年数 the profile asks for, per 类 for the classes last year had.
+    let k = Key::func(
+        Measure::GpbTotal,
+        &juesuan_model::FunctionalCode::parse("201").unwrap(),
+    );
+    assert_eq!(
+        form.narrative.last_year.get(&k),
+        Some(&last.derived.figures.get(&k))
+    );
+}

@@ -66,12 +66,14 @@ impl<'a> Previous<'a> {
         }
     }
 
-    /// The value its tables state for a key, or else its derived figure.
+    /// The value its tables state for a key, or else its derived figure (zero
+    /// when it has none: derived figures are complete). `None` only for a report
+    /// read back from a PDF that does not print the key.
     pub fn value(&self, key: &Key) -> Option<Num> {
         self.stated
             .get(key)
             .map(|(v, _)| *v)
-            .or_else(|| self.derived?.get_opt(key))
+            .or_else(|| Some(self.derived?.get(key)))
     }
 
     /// The first cell stating a key.

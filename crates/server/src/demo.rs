@@ -61,7 +61,7 @@ const CITY: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-/// The demo's years, their template and the 批复日期 of each department's report.
+/// The demo's years and the 批复日期 of each department's report (every year uses shanxi-2022).
 const YEARS: &[(i64, &str)] = &[
     (2021, "2022-08-22"),
     (2022, "2023-08-25"),

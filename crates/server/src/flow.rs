@@ -298,19 +298,24 @@ pub struct PreviousUpload {
     pub label: String,
 }
 
-/// The department's publication of `year - 1`, if there is one.
+/// The department's publication of `year - 1`, if there is one: the latest,
+/// or with `as_of` (Unix seconds) the latest made by then — what an upload made
+/// then was checked against, so that publishing it later checks it the same way.
 pub async fn previous_upload(
     db: &Db,
     department_id: i64,
     year: i64,
+    as_of: Option<i64>,
 ) -> Result<Option<PreviousUpload>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT v.upload_sha, v.file_name, v.department_name, p.number FROM publications p \
          JOIN reports r ON r.id = p.report_id JOIN versions v ON v.id = p.version_id \
-         WHERE r.department_id = $1 AND r.year = $2 ORDER BY p.number DESC LIMIT 1",
+         WHERE r.department_id = $1 AND r.year = $2 AND ($3 = 0 OR p.published_at <= $3) \
+         ORDER BY p.number DESC LIMIT 1",
     )
     .bind(department_id)
     .bind(year - 1)
+    .bind(as_of.unwrap_or(0))
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else {
@@ -335,7 +340,9 @@ pub async fn previous_upload(
 /// Reads and checks an upload, against last year's publication when there is
 /// one (blocking: call off the async workers). Last year's upload was read and
 /// published before; if it cannot be read now, the cross-year rules are skipped
-/// rather than the upload refused.
+/// rather than the upload refused. An upload of another year than the report's
+/// is not last year's successor: it is read without, and `build` then says
+/// which year it holds.
 pub fn load_checked(
     store: &crate::store::Store,
     bytes: &[u8],
@@ -348,14 +355,16 @@ pub fn load_checked(
             .ok()
             .map(|l| (l, p.label.as_str()))
     });
-    juesuan_engine::load_upload(
-        bytes,
-        name,
-        juesuan_engine::Against {
-            previous: prev.as_ref().map(|(l, label)| (l, *label)),
-            ..juesuan_engine::Against::default()
-        },
-    )
+    let against = juesuan_engine::Against {
+        previous: prev.as_ref().map(|(l, label)| (l, *label)),
+        ..juesuan_engine::Against::default()
+    };
+    match juesuan_engine::load_upload(bytes, name, against) {
+        Err(juesuan_engine::Failure::Other(_)) if prev.is_some() => {
+            juesuan_engine::load_upload(bytes, name, juesuan_engine::Against::default())
+        }
+        other => other,
+    }
 }
 
 /// Reads, checks and stores an upload as the report's next version; queues its
@@ -377,7 +386,7 @@ pub async fn upload(
     let name = file_name.to_string();
     let report_copy = report.clone();
     let store = state.store.clone();
-    let previous = previous_upload(&state.db, report.department_id, report.year).await?;
+    let previous = previous_upload(&state.db, report.department_id, report.year, None).await?;
     // Reading and checking is CPU work: off the async workers.
     let prepared = tokio::task::spawn_blocking(move || {
         let loaded = load_checked(&store, &bytes, &name, previous.as_ref())

@@ -220,7 +220,7 @@ fn search_text(snapshot: &juesuan_engine::diff::Snapshot, department: &str, year
 async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
     let e = |e: sqlx::Error| e.to_string();
     let row = sqlx::query(
-        "SELECT v.report_id, v.upload_sha, v.file_name, v.snapshot_sha, v.correction_note, v.department_name, r.year, r.department_id \
+        "SELECT v.report_id, v.upload_sha, v.file_name, v.snapshot_sha, v.correction_note, v.department_name, r.year, r.department_id, v.uploaded_at \
          FROM versions v JOIN reports r ON r.id = v.report_id WHERE v.id = $1",
     )
     .bind(job.target)
@@ -235,9 +235,16 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
     let note: Option<String> = row.try_get(4).map_err(e)?;
     let department: String = row.try_get(5).map_err(e)?;
     let year: i64 = row.try_get(6).map_err(e)?;
-    let previous = crate::flow::previous_upload(&state.db, row.try_get(7).map_err(e)?, year)
-        .await
-        .map_err(e)?;
+    // Against last year's publication as it stood when this version was uploaded:
+    // the findings published are those the preparer and the reviewer saw.
+    let previous = crate::flow::previous_upload(
+        &state.db,
+        row.try_get(7).map_err(e)?,
+        year,
+        Some(row.try_get(8).map_err(e)?),
+    )
+    .await
+    .map_err(e)?;
     let already = sqlx::query("SELECT id FROM publications WHERE version_id = $1")
         .bind(job.target)
         .fetch_optional(&state.db.pool)

@@ -822,9 +822,9 @@ async fn entries(
     year: i64,
 ) -> Result<Vec<juesuan_engine::city::Entry>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT d.code, d.name, p.number, COALESCE(h.headline, '{}') FROM publications p \
+        "SELECT d.code, d.name, p.number, h.headline FROM publications p \
          JOIN reports r ON r.id = p.report_id JOIN departments d ON d.id = r.department_id \
-         LEFT JOIN publication_headlines h ON h.publication_id = p.id \
+         JOIN publication_headlines h ON h.publication_id = p.id \
          WHERE r.year = $1 AND p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
          ORDER BY d.code",
     )
@@ -875,6 +875,17 @@ pub async fn departments(
     };
     let region = region(&state).await;
     let list = entries(&state, year).await.map_err(&db)?;
+    // Publications made before headlines were kept (migration 0002) are left out, and counted.
+    let missing: i64 = sqlx::query(
+        "SELECT COUNT(*) FROM publications p JOIN reports r ON r.id = p.report_id \
+         WHERE r.year = $1 AND p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
+         AND NOT EXISTS (SELECT 1 FROM publication_headlines h WHERE h.publication_id = p.id)",
+    )
+    .bind(year)
+    .fetch_one(&state.db.pool)
+    .await
+    .and_then(|r| r.try_get(0))
+    .map_err(&db)?;
     let table = year_table(&region, year, &list, &view);
     let base = format!("{region}{year}年度各部门决算主要数据");
     match params.get("format").map(String::as_str) {
@@ -931,6 +942,7 @@ pub async fn departments(
             region => region,
             year => year,
             count => list.len(),
+            missing => missing,
             table => juesuan_render::html::table_fragment(&table),
             columns => columns,
             sort => view.sort.clone().unwrap_or_default(),
@@ -994,9 +1006,9 @@ pub async fn department(
         .try_get(0)
         .map_err(&db)?;
     let rows = sqlx::query(
-        "SELECT r.year, p.number, COALESCE(h.headline, '{}') FROM publications p \
+        "SELECT r.year, p.number, h.headline FROM publications p \
          JOIN reports r ON r.id = p.report_id JOIN departments d ON d.id = r.department_id \
-         LEFT JOIN publication_headlines h ON h.publication_id = p.id \
+         JOIN publication_headlines h ON h.publication_id = p.id \
          WHERE d.code = $1 AND p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
          ORDER BY r.year",
     )

@@ -192,35 +192,32 @@ fn pairable(c: char) -> bool {
 }
 
 /// A text as the pair index holds it: every two adjacent letters or digits
-/// (`市场监督` → `市场 场监 监督`), lower-cased as the tokenizer folds them; a
-/// letter standing alone is kept alone.
+/// (`市场监督` → `市场 场监 监督`), and the last character of each run on its own
+/// (`督`), so that a one-character query — a prefix of the tokens — finds a
+/// character wherever it stands; lower-cased as the tokenizer folds them.
 pub fn pairs(text: &str) -> String {
     let mut out = String::with_capacity(text.len() * 2);
     let mut prev: Option<char> = None;
-    let mut alone = false;
+    let end_run = |out: &mut String, prev: Option<char>| {
+        if let Some(p) = prev {
+            out.push(p);
+            out.push(' ');
+        }
+    };
     for c in text.chars().flat_map(char::to_lowercase) {
         if pairable(c) {
             if let Some(p) = prev {
                 out.push(p);
                 out.push(c);
                 out.push(' ');
-                alone = false;
-            } else {
-                alone = true;
             }
             prev = Some(c);
         } else {
-            if alone && let Some(p) = prev {
-                out.push(p);
-                out.push(' ');
-            }
+            end_run(&mut out, prev);
             prev = None;
-            alone = false;
         }
     }
-    if alone && let Some(p) = prev {
-        out.push(p);
-    }
+    end_run(&mut out, prev);
     out
 }
 
@@ -270,9 +267,9 @@ mod tests {
 
     #[test]
     fn pairs_of_letters_and_digits() {
-        assert_eq!(pairs("市场监督"), "市场 场监 监督 ");
-        assert_eq!(pairs("201 一般，Ab"), "20 01 一般 ab ");
-        assert_eq!(pairs("局"), "局");
-        assert_eq!(pairs("（一）预算"), "一 预算 ");
+        assert_eq!(pairs("市场监督"), "市场 场监 监督 督 ");
+        assert_eq!(pairs("201 一般，Ab"), "20 01 1 一般 般 ab b ");
+        assert_eq!(pairs("局"), "局 ");
+        assert_eq!(pairs("（一）预算"), "一 预算 算 ");
     }
 }

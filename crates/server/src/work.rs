@@ -181,7 +181,7 @@ pub async fn form(
     let latest = flow::version_by_number(&state.db, r.id, r.latest_version)
         .await
         .map_err(db_error(&viewer))?;
-    let previous = flow::previous_upload(&state.db, r.department_id, r.year)
+    let previous = flow::previous_upload(&state.db, r.department_id, r.year, None)
         .await
         .map_err(db_error(&viewer))?;
     let st = state.clone();

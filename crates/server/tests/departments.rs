@@ -134,7 +134,7 @@ async fn every_department_of_a_year_side_by_side() {
             depts[1].name.as_str(),
             "{backend}: {v}"
         );
-        for q in ["行政运行", "行政", "政", "2013801", "20", "%", "a_b"] {
+        for q in ["行政运行", "行政", "政", "局", "2013801", "20", "%", "a_b"] {
             let r = public
                 .get(&format!(
                     "/api/v1/search?q={}",

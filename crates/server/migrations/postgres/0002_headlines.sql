@@ -3,7 +3,8 @@
 -- published, for the tables that compare departments and years. A table of its
 -- own, not a column of publications: reading it for a thousand departments must
 -- not walk past each publication's long search text. A publication made before
--- this table existed has no row (its figures show as not available).
+-- this table existed has no row: it is left out of those tables (and says so)
+-- until it is published again.
 CREATE TABLE publication_headlines (
     publication_id BIGINT PRIMARY KEY REFERENCES publications(id),
     headline TEXT NOT NULL
