@@ -497,3 +497,204 @@ pub fn trend_chart(name: &str, years: &[YearEntry]) -> juesuan_compose::Chart {
         ],
     }
 }
+
+/// A report's standing, for the bureau's summary.
+#[derive(Clone, Debug)]
+pub struct Standing {
+    /// 部门名称.
+    pub name: String,
+    /// Its workflow state's label (已公开, 填报中 …).
+    pub state: String,
+    /// Its deadline (批复日期 + 20 days), if known.
+    pub deadline: Option<String>,
+    /// Past the deadline and not published.
+    pub overdue: bool,
+    /// Errors of its latest upload.
+    pub errors: i64,
+    /// Published more than once.
+    pub corrected: bool,
+}
+
+fn sum_of(entries: &[Entry], m: Measure) -> i64 {
+    entries
+        .iter()
+        .fold(0_i64, |a, e| a.saturating_add(raw(&e.headline, m)))
+}
+
+/// `增加 1,234.00 元，增长 5.00%` / `减少 …，下降 …` / `与上年持平`, exact to the fen.
+fn change_text(now: i64, then: i64) -> String {
+    let d = now.saturating_sub(then);
+    if d == 0 {
+        return "与上年持平".to_string();
+    }
+    let (verb, rate_verb) = if d > 0 {
+        ("增加", "增长")
+    } else {
+        ("减少", "下降")
+    };
+    let amount = Money::from_fen(d.saturating_abs()).yuan();
+    match Percent::of(i128::from(d), i128::from(then)) {
+        Some(p) => format!("{verb} {amount} 元，{rate_verb} {}", p.abs().display()),
+        None => format!("{verb} {amount} 元（上年为零，不计算增长率）"),
+    }
+}
+
+/// The bureau's own summary of a year (全市部门决算公开情况): how many reports
+/// are due, published, corrected and late; the published departments' totals
+/// and 三公 against last year's published ones; every department's figures; the
+/// late and erroneous reports; a chart of the largest. Every number computed
+/// here from the headlines and standings given.
+pub fn summary(
+    region: &str,
+    year: i64,
+    entries: &[Entry],
+    last_year: &[Entry],
+    standings: &[Standing],
+) -> Document {
+    use juesuan_compose::{Block, Chart, ChartKind, ChartSeries};
+    let text = |t: String| Block::Paragraph { text: t };
+    let heading = |t: &str, n: usize| Block::Heading {
+        level: 2,
+        text: t.to_string(),
+        anchor: format!("summary-{n}"),
+        toc: None,
+    };
+    let due = standings.len();
+    let published = standings.iter().filter(|s| s.state == "已公开").count();
+    let late: Vec<&Standing> = standings.iter().filter(|s| s.overdue).collect();
+    let corrected = standings.iter().filter(|s| s.corrected).count();
+    let erroneous: Vec<&Standing> = standings.iter().filter(|s| s.errors > 0).collect();
+    let yuan = |fen: i64| Money::from_fen(fen).yuan();
+    let mut blocks = vec![
+        heading("一、公开情况", 1),
+        text(format!(
+            "{region}{year}年度应公开部门决算的部门 {due} 个，已公开 {published} 个（其中公开后更正 {corrected} 个），逾期未公开 {} 个，最新上传仍有错误的 {} 个。",
+            late.len(),
+            erroneous.len()
+        )),
+        heading("二、主要数据", 2),
+        text(format!(
+            "已公开的 {} 个部门收入总计 {} 元，支出总计 {} 元，其中基本支出 {} 元、项目支出 {} 元；财政拨款支出 {} 元。",
+            entries.len(),
+            yuan(sum_of(entries, Measure::IncomeGrand)),
+            yuan(sum_of(entries, Measure::ExpGrand)),
+            yuan(sum_of(entries, Measure::ExpBasic)),
+            yuan(sum_of(entries, Measure::ExpProject)),
+            yuan(sum_of(entries, Measure::FiscalTotal)),
+        )),
+    ];
+    let sg_now = sum_of(entries, Measure::SgActualTotal);
+    let sg_then = sum_of(last_year, Measure::SgActualTotal);
+    blocks.push(text(if last_year.is_empty() {
+        format!(
+            "“三公”经费决算合计 {} 元（预算 {} 元）；上年度尚无已公开的报告可比。",
+            yuan(sg_now),
+            yuan(sum_of(entries, Measure::SgBudgetTotal))
+        )
+    } else {
+        format!(
+            "“三公”经费决算合计 {} 元（预算 {} 元），比上年已公开的 {} 个部门合计 {} 元{}。",
+            yuan(sg_now),
+            yuan(sum_of(entries, Measure::SgBudgetTotal)),
+            last_year.len(),
+            yuan(sg_then),
+            change_text(sg_now, sg_then)
+        )
+    }));
+    blocks.push(Block::Table(Box::new(year_table(
+        region,
+        year,
+        entries,
+        &View {
+            sort: Some("exp".to_string()),
+            descending: true,
+            filter: String::new(),
+        },
+    ))));
+    let mut top: Vec<&Entry> = entries.iter().collect();
+    top.sort_by_key(|e| std::cmp::Reverse(raw(&e.headline, Measure::ExpGrand)));
+    top.truncate(10);
+    if !top.is_empty() {
+        let values: Vec<Money> = top
+            .iter()
+            .map(|e| Money::from_fen(raw(&e.headline, Measure::ExpTotal)))
+            .collect();
+        blocks.push(Block::Chart(Box::new(Chart {
+            id: "summary-top".to_string(),
+            kind: ChartKind::Bars,
+            title: "本年支出最多的部门".to_string(),
+            unit: "万元".to_string(),
+            categories: top.iter().map(|e| e.name.clone()).collect(),
+            series: vec![ChartSeries {
+                name: "本年支出合计".to_string(),
+                labels: values.iter().map(|v| v.wan()).collect(),
+                values,
+                shares: Vec::new(),
+            }],
+        })));
+    }
+    blocks.push(heading("三、逾期与有误的报告", 3));
+    let flagged: Vec<&Standing> = standings
+        .iter()
+        .filter(|s| s.overdue || s.errors > 0)
+        .collect();
+    if flagged.is_empty() {
+        blocks.push(text("没有逾期或有误的报告。".to_string()));
+    } else {
+        let head = |t: &str| HeaderCell {
+            text: t.to_string(),
+            colspan: 1,
+            rowspan: 1,
+        };
+        let cell = |t: String| ViewCell::Text {
+            text: t,
+            indent: 0,
+            colspan: 1,
+            rowspan: 1,
+        };
+        blocks.push(Block::Table(Box::new(TableView {
+            id: "flagged".to_string(),
+            number: "预警表".to_string(),
+            title: format!("{region}{year}年度逾期与有误的部门决算"),
+            org_line: format!("地区：{region}"),
+            year_line: format!("{year}年度"),
+            unit_line: String::new(),
+            unit: AmountUnit::Yuan,
+            landscape: false,
+            header: vec![vec![
+                head("部门"),
+                head("状态"),
+                head("公开期限"),
+                head("逾期"),
+                head("最新上传的错误"),
+            ]],
+            numbers: None,
+            rows: flagged
+                .iter()
+                .map(|s| ViewRow {
+                    style: RowStyle::Item,
+                    cells: vec![
+                        cell(s.name.clone()),
+                        cell(s.state.clone()),
+                        cell(s.deadline.clone().unwrap_or_else(|| "—".to_string())),
+                        cell(if s.overdue { "是" } else { "否" }.to_string()),
+                        ViewCell::Count(s.errors),
+                    ],
+                })
+                .collect(),
+            note: None,
+            empty_note: None,
+        })));
+    }
+    Document {
+        title: format!("{region}{year}年度部门决算公开情况"),
+        department: region.to_string(),
+        year: i32::try_from(year).unwrap_or(0),
+        profile: String::new(),
+        parts: vec![Part {
+            id: "summary".to_string(),
+            title: format!("{region}{year}年度部门决算公开情况"),
+            blocks,
+        }],
+    }
+}

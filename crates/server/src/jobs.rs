@@ -115,7 +115,7 @@ async fn finish(state: &Shared, job: &Job, outcome: Result<(), String>) -> Resul
 }
 
 /// The fonts, loaded on first use (once per process).
-fn fonts(state: &Shared) -> Result<juesuan_engine::Fonts, String> {
+pub(crate) fn fonts(state: &Shared) -> Result<juesuan_engine::Fonts, String> {
     if let Some(f) = state.fonts.get() {
         return Ok(f.clone());
     }

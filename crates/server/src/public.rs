@@ -817,7 +817,7 @@ pub async fn password(
 }
 
 /// Every department's latest publication of a year, with its headline figures.
-async fn entries(
+pub(crate) async fn entries(
     state: &Shared,
     year: i64,
 ) -> Result<Vec<juesuan_engine::city::Entry>, sqlx::Error> {

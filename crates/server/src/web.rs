@@ -489,6 +489,7 @@ pub fn router(state: Shared) -> Router {
         )
         .route("/work", get(work::home))
         .route("/work/alerts", get(work::alerts))
+        .route("/work/summary", get(work::summary))
         .route("/work/reports/{id}", get(work::report))
         .route("/work/reports/{id}/form.xlsx", get(work::form))
         .route("/work/reports/{id}/upload", post(work::upload))

@@ -650,55 +650,8 @@ pub async fn alerts(
         ));
     }
     let db = db_error(&viewer);
-    let all = flow::reports(&state.db, None).await.map_err(&db)?;
-    let mut years: Vec<i64> = all.iter().map(|r| r.year).collect();
-    years.sort_unstable_by(|a, b| b.cmp(a));
-    years.dedup();
-    let year = match params.get("year") {
-        Some(y) => match y.parse::<i64>() {
-            Ok(y) if years.contains(&y) => y,
-            _ => return Err(crate::web::bad_field(&viewer, "year", "没有这个年度的报告")),
-        },
-        None => years.first().copied().unwrap_or(0),
-    };
-    let rows = sqlx::query(
-        "SELECT r.id, COALESCE(v.errors, 0), COALESCE(v.warnings, 0), \
-         (SELECT COUNT(*) FROM publications p WHERE p.report_id = r.id), \
-         COALESCE((SELECT pv.warnings FROM publications p JOIN versions pv ON pv.id = p.version_id \
-                   WHERE p.report_id = r.id ORDER BY p.number DESC LIMIT 1), 0) \
-         FROM reports r LEFT JOIN versions v ON v.report_id = r.id AND v.number = r.latest_version \
-         WHERE r.year = $1",
-    )
-    .bind(year)
-    .fetch_all(&state.db.pool)
-    .await
-    .map_err(&db)?;
-    let mut extra = std::collections::HashMap::new();
-    for r in &rows {
-        let id: i64 = r.try_get(0).map_err(&db)?;
-        let v: [i64; 4] = [
-            r.try_get(1).map_err(&db)?,
-            r.try_get(2).map_err(&db)?,
-            r.try_get(3).map_err(&db)?,
-            r.try_get(4).map_err(&db)?,
-        ];
-        extra.insert(id, v);
-    }
-    let list: Vec<Alerted> = all
-        .into_iter()
-        .filter(|r| r.year == year)
-        .map(|report| {
-            let [errors, warnings, publications, published_warnings] =
-                extra.get(&report.id).copied().unwrap_or_default();
-            Alerted {
-                report,
-                errors,
-                warnings,
-                publications,
-                published_warnings,
-            }
-        })
-        .collect();
+    let (years, year) = chosen_year(&state, &viewer, &params).await?;
+    let list = year_reports(&state, year).await.map_err(&db)?;
     let pick =
         |f: &dyn Fn(&Alerted) -> bool| -> Vec<&Alerted> { list.iter().filter(|a| f(a)).collect() };
     let not_submitted = pick(&|a| matches!(a.report.state.as_str(), "open" | "draft" | "returned"));
@@ -724,4 +677,144 @@ pub async fn alerts(
             ..viewer.base()
         },
     ))
+}
+
+/// The years that have reports, newest first, and the one `?year=` chooses
+/// (default: the newest); a year without reports is a 400 naming the field.
+async fn chosen_year(
+    state: &Shared,
+    viewer: &Viewer,
+    params: &std::collections::HashMap<String, String>,
+) -> Result<(Vec<i64>, i64), Response> {
+    let rows = sqlx::query("SELECT DISTINCT year FROM reports ORDER BY year DESC")
+        .fetch_all(&state.db.pool)
+        .await
+        .map_err(db_error(viewer))?;
+    let years: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()
+        .map_err(db_error(viewer))?;
+    let year = match params.get("year") {
+        Some(y) => match y.parse::<i64>() {
+            Ok(y) if years.contains(&y) => y,
+            _ => return Err(crate::web::bad_field(viewer, "year", "没有这个年度的报告")),
+        },
+        None => years.first().copied().unwrap_or(0),
+    };
+    Ok((years, year))
+}
+
+/// One year's reports with their latest upload's counts and publications.
+async fn year_reports(state: &Shared, year: i64) -> Result<Vec<Alerted>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT r.id, COALESCE(v.errors, 0), COALESCE(v.warnings, 0), \
+         (SELECT COUNT(*) FROM publications p WHERE p.report_id = r.id), \
+         COALESCE((SELECT pv.warnings FROM publications p JOIN versions pv ON pv.id = p.version_id \
+                   WHERE p.report_id = r.id ORDER BY p.number DESC LIMIT 1), 0) \
+         FROM reports r LEFT JOIN versions v ON v.report_id = r.id AND v.number = r.latest_version \
+         WHERE r.year = $1",
+    )
+    .bind(year)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut extra = std::collections::HashMap::new();
+    for r in &rows {
+        let id: i64 = r.try_get(0)?;
+        let v: [i64; 4] = [r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?];
+        extra.insert(id, v);
+    }
+    Ok(flow::reports(&state.db, None)
+        .await?
+        .into_iter()
+        .filter(|r| r.year == year)
+        .map(|report| {
+            let [errors, warnings, publications, published_warnings] =
+                extra.get(&report.id).copied().unwrap_or_default();
+            Alerted {
+                report,
+                errors,
+                warnings,
+                publications,
+                published_warnings,
+            }
+        })
+        .collect())
+}
+
+/// `/work/summary` (bureau only): the bureau's own summary of a year
+/// (全市部门决算公开情况) as HTML, or as PDF with `?format=pdf`; `?year=` as on 预警.
+pub async fn summary(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Query(params): Query<std::collections::HashMap<String, String>>,
+) -> Page {
+    let user = viewer.require("/work/summary")?;
+    if !user.is_bureau() {
+        return Err(forbidden_page(
+            &viewer,
+            "公开情况汇总只供财政局审核与管理使用。",
+        ));
+    }
+    let db = db_error(&viewer);
+    let (_, year) = chosen_year(&state, &viewer, &params).await?;
+    let region = state
+        .db
+        .setting("region")
+        .await
+        .map_err(&db)?
+        .unwrap_or_default();
+    let entries = crate::public::entries(&state, year).await.map_err(&db)?;
+    let last = crate::public::entries(&state, year - 1)
+        .await
+        .map_err(&db)?;
+    let standings: Vec<juesuan_engine::city::Standing> = year_reports(&state, year)
+        .await
+        .map_err(&db)?
+        .into_iter()
+        .map(|a| juesuan_engine::city::Standing {
+            name: a.report.department.clone(),
+            state: a.report.state_label.to_string(),
+            deadline: a.report.deadline.clone(),
+            overdue: a.report.overdue,
+            errors: a.errors,
+            corrected: a.publications > 1,
+        })
+        .collect();
+    let doc = juesuan_engine::city::summary(&region, year, &entries, &last, &standings);
+    let title = doc.title.clone();
+    match params.get("format").map(String::as_str) {
+        None | Some("" | "html") => {
+            let html = juesuan_render::html::render(&doc);
+            Ok(crate::public::serve_bytes(
+                "summary.html",
+                html.into_bytes(),
+                false,
+            ))
+        }
+        Some("pdf") => {
+            let st = state.clone();
+            let bytes = tokio::task::spawn_blocking(move || {
+                let fonts = crate::jobs::fonts(&st)?;
+                juesuan_pdf::render_with(&doc, fonts).map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|_| internal(&viewer, "PDF 排版中断"))?
+            .map_err(|e| internal(&viewer, &e))?;
+            let mut resp = crate::public::serve_bytes("summary.pdf", bytes, false);
+            if let Ok(v) = axum::http::HeaderValue::from_str(&format!(
+                "inline; filename=\"summary.pdf\"; filename*=UTF-8''{}",
+                crate::web::encode(&format!("{title}.pdf"))
+            )) {
+                resp.headers_mut()
+                    .insert(axum::http::header::CONTENT_DISPOSITION, v);
+            }
+            Ok(resp)
+        }
+        Some(_) => Err(crate::web::bad_field(
+            &viewer,
+            "format",
+            "只能是 html 或 pdf",
+        )),
+    }
 }

@@ -91,6 +91,31 @@ async fn who_is_late_who_has_errors_who_published_with_warnings() {
             warned.contains(&depts[0].name) && warned.contains("均已说明"),
             "{backend}"
         );
+        // The bureau's own summary, as HTML and PDF.
+        let sum = rev.get("/work/summary?year=2022").await;
+        assert_eq!(sum.status, StatusCode::OK, "{backend}");
+        let html = sum.text();
+        assert!(
+            html.contains("应公开部门决算的部门 3 个，已公开 1 个"),
+            "{backend}"
+        );
+        assert!(
+            html.contains("逾期未公开 2 个，最新上传仍有错误的 1 个"),
+            "{backend}"
+        );
+        assert!(
+            html.contains(&depts[2].name) && html.contains("预警表"),
+            "{backend}"
+        );
+        assert!(html.contains("上年度尚无已公开的报告可比"), "{backend}");
+        let pdf = rev.get("/work/summary?year=2022&format=pdf").await;
+        assert_eq!(pdf.status, StatusCode::OK, "{backend}");
+        assert!(pdf.body.starts_with(b"%PDF"), "{backend}");
+        assert_eq!(
+            prep_status(&p, &depts[2].code, "/work/summary").await,
+            StatusCode::FORBIDDEN
+        );
+
         // Preparers may not see it; a year with no report is a 400 naming the field.
         let mut prep = p.user("px", Role::Preparer, Some(&depts[2].code)).await;
         assert_eq!(prep.get("/work/alerts").await.status, StatusCode::FORBIDDEN);
@@ -98,4 +123,11 @@ async fn who_is_late_who_has_errors_who_published_with_warnings() {
         assert_eq!(r.status, StatusCode::BAD_REQUEST);
         assert!(r.text().contains("year"));
     }
+}
+
+async fn prep_status(p: &Platform, code: &str, path: &str) -> StatusCode {
+    let mut c = p
+        .user(&format!("s{code}"), Role::Preparer, Some(code))
+        .await;
+    c.get(path).await.status
 }

@@ -267,6 +267,13 @@ async fn every_route_by_every_visitor() {
             ),
             (
                 "GET",
+                "/work/summary",
+                "/work/summary?year=2022".into(),
+                Body::None,
+                [303, 403, 403, 200, 200],
+            ),
+            (
+                "GET",
                 "/work/reports/{id}",
                 format!("/work/reports/{rid}"),
                 Body::None,
