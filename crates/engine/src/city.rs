@@ -215,6 +215,14 @@ pub struct View {
     pub filter: String,
 }
 
+impl View {
+    /// Whether the view shows a department (its filter).
+    pub fn shows(&self, e: &Entry) -> bool {
+        let needle = self.filter.trim();
+        needle.is_empty() || e.name.contains(needle) || e.code.contains(needle)
+    }
+}
+
 fn grades_text(h: &Headline) -> String {
     if h.grades.is_empty() {
         return "—".to_string();
@@ -236,11 +244,7 @@ fn grades_text(h: &Headline) -> String {
 /// The table of every department of one year, ordered and filtered as `view`
 /// says, with a 合计 row of the departments shown.
 pub fn year_table(region: &str, year: i64, entries: &[Entry], view: &View) -> TableView {
-    let needle = view.filter.trim();
-    let mut shown: Vec<&Entry> = entries
-        .iter()
-        .filter(|e| needle.is_empty() || e.name.contains(needle) || e.code.contains(needle))
-        .collect();
+    let mut shown: Vec<&Entry> = entries.iter().filter(|e| view.shows(e)).collect();
     let by = view
         .sort
         .as_deref()
@@ -498,6 +502,54 @@ pub fn trend_chart(name: &str, years: &[YearEntry]) -> juesuan_compose::Chart {
     }
 }
 
+/// Each department's share of the 本年支出合计 of those shown, as a pie: the
+/// eight that spent most and, when there are more, the others together; 万元
+/// labels, shares 四舍五入 to 0.01 %. None when nothing was spent.
+pub fn top_chart(entries: &[Entry]) -> Option<juesuan_compose::Chart> {
+    use juesuan_compose::{Chart, ChartKind, ChartSeries};
+    const SHOWN: usize = 8;
+    let mut by_size: Vec<(&str, i64)> = entries
+        .iter()
+        .map(|e| (e.name.as_str(), raw(&e.headline, Measure::ExpTotal)))
+        .collect();
+    by_size.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
+    let total = by_size.iter().fold(0_i64, |a, (_, v)| a.saturating_add(*v));
+    if total <= 0 {
+        return None;
+    }
+    let mut slices: Vec<(String, i64)> = by_size
+        .iter()
+        .take(SHOWN)
+        .map(|(n, v)| ((*n).to_string(), *v))
+        .collect();
+    if by_size.len() > SHOWN {
+        let rest = by_size[SHOWN..]
+            .iter()
+            .fold(0_i64, |a, (_, v)| a.saturating_add(*v));
+        slices.push((format!("其他 {} 个部门", by_size.len() - SHOWN), rest));
+    }
+    let values: Vec<Money> = slices.iter().map(|(_, v)| Money::from_fen(*v)).collect();
+    Some(Chart {
+        id: "shares".to_string(),
+        kind: ChartKind::Pie,
+        title: "各部门本年支出合计占比".to_string(),
+        unit: "万元".to_string(),
+        categories: slices.iter().map(|(n, _)| n.clone()).collect(),
+        series: vec![ChartSeries {
+            name: "本年支出合计".to_string(),
+            labels: values.iter().map(|v| v.wan()).collect(),
+            shares: values
+                .iter()
+                .map(|v| {
+                    Percent::ratio(*v, Money::from_fen(total))
+                        .map_or_else(String::new, |p| p.display())
+                })
+                .collect(),
+            values,
+        }],
+    })
+}
+
 /// A report's standing, for the bureau's summary.
 #[derive(Clone, Debug)]
 pub struct Standing {
@@ -551,7 +603,7 @@ pub fn summary(
     last_year: &[Entry],
     standings: &[Standing],
 ) -> Document {
-    use juesuan_compose::{Block, Chart, ChartKind, ChartSeries};
+    use juesuan_compose::Block;
     let text = |t: String| Block::Paragraph { text: t };
     let heading = |t: &str, n: usize| Block::Heading {
         level: 2,
@@ -611,27 +663,8 @@ pub fn summary(
             filter: String::new(),
         },
     ))));
-    let mut top: Vec<&Entry> = entries.iter().collect();
-    top.sort_by_key(|e| std::cmp::Reverse(raw(&e.headline, Measure::ExpGrand)));
-    top.truncate(10);
-    if !top.is_empty() {
-        let values: Vec<Money> = top
-            .iter()
-            .map(|e| Money::from_fen(raw(&e.headline, Measure::ExpTotal)))
-            .collect();
-        blocks.push(Block::Chart(Box::new(Chart {
-            id: "summary-top".to_string(),
-            kind: ChartKind::Bars,
-            title: "本年支出最多的部门".to_string(),
-            unit: "万元".to_string(),
-            categories: top.iter().map(|e| e.name.clone()).collect(),
-            series: vec![ChartSeries {
-                name: "本年支出合计".to_string(),
-                labels: values.iter().map(|v| v.wan()).collect(),
-                values,
-                shares: Vec::new(),
-            }],
-        })));
+    if let Some(chart) = top_chart(entries) {
+        blocks.push(juesuan_compose::Block::Chart(Box::new(chart)));
     }
     blocks.push(heading("三、逾期与有误的报告", 3));
     let flagged: Vec<&Standing> = standings

@@ -887,6 +887,8 @@ pub async fn departments(
     .and_then(|r| r.try_get(0))
     .map_err(&db)?;
     let table = year_table(&region, year, &list, &view);
+    let shown: Vec<juesuan_engine::city::Entry> =
+        list.iter().filter(|e| view.shows(e)).cloned().collect();
     let base = format!("{region}{year}年度各部门决算主要数据");
     match params.get("format").map(String::as_str) {
         None | Some("" | "html") => {}
@@ -943,6 +945,7 @@ pub async fn departments(
             year => year,
             count => list.len(),
             missing => missing,
+            chart => juesuan_engine::city::top_chart(&shown).map(|c| juesuan_render::chart::svg(&c)),
             table => juesuan_render::html::table_fragment(&table),
             columns => columns,
             sort => view.sort.clone().unwrap_or_default(),

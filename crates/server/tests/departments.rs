@@ -86,6 +86,10 @@ async fn every_department_of_a_year_side_by_side() {
         );
         assert!(html.contains("合计（2 个部门）"), "{backend}");
         assert!(
+            html.contains("各部门本年支出合计占比") && html.contains("<svg"),
+            "{backend}: the chart"
+        );
+        assert!(
             html.contains(&yuan(income[0] + income[1])),
             "{backend}: the total is the sum"
         );
