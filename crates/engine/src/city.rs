@@ -504,7 +504,8 @@ pub fn trend_chart(name: &str, years: &[YearEntry]) -> juesuan_compose::Chart {
 
 /// Each department's share of the 本年支出合计 of those shown, as a pie: the
 /// eight that spent most and, when there are more, the others together; 万元
-/// labels, shares 四舍五入 to 0.01 %. None when nothing was spent.
+/// labels, shares 四舍五入 to 0.01 %. None for fewer than two departments or
+/// when nothing was spent.
 pub fn top_chart(entries: &[Entry]) -> Option<juesuan_compose::Chart> {
     use juesuan_compose::{Chart, ChartKind, ChartSeries};
     const SHOWN: usize = 8;
@@ -514,7 +515,7 @@ pub fn top_chart(entries: &[Entry]) -> Option<juesuan_compose::Chart> {
         .collect();
     by_size.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
     let total = by_size.iter().fold(0_i64, |a, (_, v)| a.saturating_add(*v));
-    if total <= 0 {
+    if by_size.len() < 2 || total <= 0 {
         return None;
     }
     let mut slices: Vec<(String, i64)> = by_size
