@@ -63,7 +63,8 @@ fn previous_label(path: &Path) -> String {
     format!("上年度报告（{}）", path.display())
 }
 
-fn summary(l: &Loaded, input: &Path) -> String {
+/// One line on a checked input: department, year, template and counts.
+pub(crate) fn summary(l: &Loaded, input: &Path) -> String {
     let (e, w, i) = counts(&l.findings);
     format!(
         "检查 {}（{} {} 年度，模板 {}）：错误 {e} 处，警告 {w} 处，提示 {i} 处",

@@ -19,9 +19,9 @@ mod score;
 mod term;
 
 use clap::{Parser, Subcommand};
-use juesuan_engine::{Failure, Format, Loaded, load};
+use juesuan_engine::{Failure, Format, load};
 use juesuan_model::Severity;
-use output::{DirMode, Inputs, counts, findings_text, format_of_extension, write_dir};
+use output::{DirMode, Inputs, findings_text, format_of_extension, write_dir};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -263,17 +263,6 @@ pub(crate) fn fail(f: Failure) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn summary(l: &Loaded, input: &Path) -> String {
-    let (e, w, i) = counts(&l.findings);
-    format!(
-        "检查 {}（{} {} 年度，模板 {}）：错误 {e} 处，警告 {w} 处，提示 {i} 处",
-        input.display(),
-        l.report.meta.department,
-        l.report.meta.year,
-        l.profile.id
-    )
-}
-
 fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathBuf]) -> Outcome {
     let names: Vec<&str> = format
         .split(',')
@@ -319,7 +308,7 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
         .any(|f| f.severity == Severity::Error);
     if has_errors && !force {
         term::err(&findings_text(&loaded.findings, false));
-        term::errln(&summary(&loaded, input));
+        term::errln(&check::summary(&loaded, input));
         term::errln("数据有错误，未生成报告。改正后重试，或加 --force 照样生成。");
         return Ok(ExitCode::from(1));
     }
@@ -348,7 +337,7 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
             if data > 0 {
                 list.push(format!("data/（开放数据 {data} 个文件）"));
             }
-            term::outln(&summary(&loaded, input))?;
+            term::outln(&check::summary(&loaded, input))?;
             term::outln(&format!("已生成于 {}：{}", out.display(), list.join("、")))?;
             Ok(if has_errors {
                 ExitCode::from(1)

@@ -69,53 +69,50 @@ pub async fn run_search(
     let n = q.chars().count();
     let indexed = sqlite && n >= 3 && !q.contains(['%', '_', '\\']);
     let paired = sqlite && n < 3 && q.chars().all(pairable);
-    let ranked = if paired {
-        // One pair is one token; one character is the prefix of the pairs it starts.
+    // The fourth parameter and the query: a token of an FTS5 index, ranked by
+    // its bm25, or the text itself, counted in every matching text.
+    let fts = |table: &str| {
+        format!(
+            "SELECT p.id FROM {table} s JOIN publications p ON p.id = s.rowid {JOINS} \
+             WHERE {table} MATCH $4 AND {LATEST} AND ($2 = 0 OR r.year = $2) \
+             ORDER BY {NAMED} DESC, s.rank, r.year DESC, d.code LIMIT $3"
+        )
+    };
+    let (sql, fourth) = if paired {
+        // One pair is one token; one character is the prefix of the tokens it
+        // starts (a pair, or the last character of a run).
         let token = if n == 2 {
             format!("\"{q}\"")
         } else {
             format!("\"{q}\" *")
         };
-        sqlx::query(&format!(
-            "SELECT p.id FROM publication_pairs s JOIN publications p ON p.id = s.rowid {JOINS} \
-             WHERE publication_pairs MATCH $4 AND {LATEST} AND ($2 = 0 OR r.year = $2) \
-             ORDER BY {NAMED} DESC, s.rank, r.year DESC, d.code LIMIT $3"
-        ))
-        .bind(like_pattern(q))
-        .bind(year.unwrap_or(0))
-        .bind(SEARCH_LIMIT as i64)
-        .bind(token)
-        .fetch_all(&state.db.pool)
-        .await?
+        (fts("publication_pairs"), token)
     } else if indexed {
-        sqlx::query(&format!(
-            "SELECT p.id FROM publication_search s JOIN publications p ON p.id = s.rowid {JOINS} \
-             WHERE publication_search MATCH $4 AND {LATEST} AND ($2 = 0 OR r.year = $2) \
-             ORDER BY {NAMED} DESC, s.rank, r.year DESC, d.code LIMIT $3"
-        ))
-        .bind(like_pattern(q))
-        .bind(year.unwrap_or(0))
-        .bind(SEARCH_LIMIT as i64)
         // One phrase of the trigram tokenizer: a substring, quotes doubled.
-        .bind(format!("\"{}\"", q.replace('"', "\"\"")))
-        .fetch_all(&state.db.pool)
-        .await?
+        (
+            fts("publication_search"),
+            format!("\"{}\"", q.replace('"', "\"\"")),
+        )
     } else {
-        sqlx::query(&format!(
-            "SELECT p.id FROM publications p {JOINS} \
-             WHERE {LATEST} AND ($2 = 0 OR r.year = $2) \
-             AND (p.search_text LIKE $1 ESCAPE '\\' OR d.name LIKE $1 ESCAPE '\\') \
-             ORDER BY {NAMED} DESC, \
-             (LENGTH(p.search_text) - LENGTH(REPLACE(p.search_text, $4, ''))) / NULLIF(LENGTH($4), 0) DESC, \
-             r.year DESC, d.code LIMIT $3"
-        ))
+        (
+            format!(
+                "SELECT p.id FROM publications p {JOINS} \
+                 WHERE {LATEST} AND ($2 = 0 OR r.year = $2) \
+                 AND (p.search_text LIKE $1 ESCAPE '\\' OR d.name LIKE $1 ESCAPE '\\') \
+                 ORDER BY {NAMED} DESC, \
+                 (LENGTH(p.search_text) - LENGTH(REPLACE(p.search_text, $4, ''))) / NULLIF(LENGTH($4), 0) DESC, \
+                 r.year DESC, d.code LIMIT $3"
+            ),
+            q.to_string(),
+        )
+    };
+    let ranked = sqlx::query(&sql)
         .bind(like_pattern(q))
         .bind(year.unwrap_or(0))
         .bind(SEARCH_LIMIT as i64)
-        .bind(q)
+        .bind(fourth)
         .fetch_all(&state.db.pool)
-        .await?
-    };
+        .await?;
     let ids: Vec<i64> = ranked
         .iter()
         .map(|r| r.try_get(0))
