@@ -6,7 +6,7 @@
 
 use crate::Loaded;
 use juesuan_compose::{Document, HeaderCell, Part, RowStyle, TableView, ViewCell, ViewRow};
-use juesuan_model::{AmountUnit, Key, Measure, Money, NumKind, Percent};
+use juesuan_model::{AmountUnit, FunctionalCode, Key, Measure, Money, NumKind, Percent, Scope};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -19,6 +19,21 @@ pub struct Headline {
     pub projects: i64,
     /// Projects by the grade they state (优, 良, 中, 差 …).
     pub grades: BTreeMap<String, i64>,
+    /// Every functional 科目 (类, 款 and 项) the report spends on, by code.
+    /// Absent from headlines stored before it was kept.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub subjects: BTreeMap<String, Subject>,
+}
+
+/// One functional 科目 of a report: its name as printed and what was spent.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    /// 科目名称.
+    pub name: String,
+    /// 本年支出合计 (公开03表), fen.
+    pub total: i64,
+    /// 一般公共预算财政拨款支出 (公开05表), fen.
+    pub fiscal: i64,
 }
 
 /// The measures a headline keeps.
@@ -61,7 +76,38 @@ pub fn headline(loaded: &Loaded) -> Headline {
             .collect(),
         projects: i64::try_from(loaded.report.projects.len()).unwrap_or(i64::MAX),
         grades,
+        subjects: subjects(loaded),
     }
+}
+
+/// Every functional code with a 本年支出合计 or a 财政拨款支出 figure.
+fn subjects(loaded: &Loaded) -> BTreeMap<String, Subject> {
+    let mut out: BTreeMap<String, Subject> = BTreeMap::new();
+    for (key, value) in loaded.derived.figures.iter() {
+        let Scope::Fn(code) = &key.scope else {
+            continue;
+        };
+        let total = match key.measure {
+            Measure::ExpTotal => true,
+            Measure::GpbTotal => false,
+            _ => continue,
+        };
+        if value.is_zero() {
+            continue;
+        }
+        let subject = out
+            .entry(code.as_str().to_string())
+            .or_insert_with(|| Subject {
+                name: juesuan_tables::functional_name(&loaded.report, loaded.profile, code),
+                ..Subject::default()
+            });
+        if total {
+            subject.total = value.raw();
+        } else {
+            subject.fiscal = value.raw();
+        }
+    }
+    out
 }
 
 /// One department's row.
@@ -338,16 +384,20 @@ pub fn year_table(region: &str, year: i64, entries: &[Entry], view: &View) -> Ta
 
 /// A table as a document of its own (for the Excel download); `owner` is the
 /// region or the department it is about.
-pub fn table_document(owner: &str, year: i64, table: TableView) -> Document {
+pub fn table_document(owner: &str, year: i64, tables: Vec<TableView>) -> Document {
+    let title = tables.first().map(|t| t.title.clone()).unwrap_or_default();
     Document {
-        title: table.title.clone(),
+        title: title.clone(),
         department: owner.to_string(),
         year: i32::try_from(year).unwrap_or(0),
         profile: String::new(),
         parts: vec![Part {
             id: "tables".to_string(),
-            title: table.title.clone(),
-            blocks: vec![juesuan_compose::Block::Table(Box::new(table))],
+            title,
+            blocks: tables
+                .into_iter()
+                .map(|t| juesuan_compose::Block::Table(Box::new(t)))
+                .collect(),
         }],
     }
 }
@@ -369,8 +419,7 @@ pub struct YearEntry {
 /// column per year (oldest first), and the change of the latest year against
 /// the one before (amount and rate; shares change in percentage points).
 pub fn trend_table(name: &str, years: &[YearEntry]) -> TableView {
-    let mut years: Vec<&YearEntry> = years.iter().collect();
-    years.sort_by_key(|y| y.year);
+    let years = by_year(years);
     let text = |t: String| ViewCell::Text {
         text: t,
         indent: 0,
@@ -452,11 +501,7 @@ pub fn trend_table(name: &str, years: &[YearEntry]) -> TableView {
         number: "历年对比表".to_string(),
         title: format!("{name}历年决算主要数据"),
         org_line: format!("部门：{name}"),
-        year_line: match (years.first(), years.last()) {
-            (Some(a), Some(b)) if a.year != b.year => format!("{}—{}年度", a.year, b.year),
-            (Some(a), _) => format!("{}年度", a.year),
-            _ => String::new(),
-        },
+        year_line: year_span(&years),
         unit_line: "金额单位：元".to_string(),
         unit: AmountUnit::Yuan,
         landscape: false,
@@ -473,10 +518,193 @@ pub fn trend_table(name: &str, years: &[YearEntry]) -> TableView {
     }
 }
 
-/// The trend as a bar chart: 基本支出 and 项目支出 by year, labelled in 万元.
-pub fn trend_chart(name: &str, years: &[YearEntry]) -> juesuan_compose::Chart {
+/// How many 科目 the "changed most" table lists.
+pub const MOST_CHANGED: usize = 10;
+
+/// The years, oldest first.
+fn by_year(years: &[YearEntry]) -> Vec<&YearEntry> {
     let mut years: Vec<&YearEntry> = years.iter().collect();
     years.sort_by_key(|y| y.year);
+    years
+}
+
+/// A year's 科目; `None` for a headline stored before they were kept.
+fn kept(y: &YearEntry) -> Option<&BTreeMap<String, Subject>> {
+    (!y.headline.subjects.is_empty() || raw(&y.headline, Measure::ExpTotal) == 0)
+        .then_some(&y.headline.subjects)
+}
+
+fn subject_total(y: &YearEntry, code: &str) -> Option<i64> {
+    kept(y).map(|s| s.get(code).map_or(0, |x| x.total))
+}
+
+/// The change of `code` between two years, amount and rate cells; `None`
+/// when either year's 科目 are not on record.
+fn subject_change(a: &YearEntry, b: &YearEntry, code: &str) -> Option<(i64, ViewCell)> {
+    let (x, y) = (subject_total(a, code)?, subject_total(b, code)?);
+    let d = y.saturating_sub(x);
+    let rate =
+        Percent::of(i128::from(d), i128::from(x)).map_or(ViewCell::NotApplicable, ViewCell::Rate);
+    Some((d, rate))
+}
+
+fn subject_name<'a>(years: &[&'a YearEntry], code: &str) -> &'a str {
+    years
+        .iter()
+        .rev()
+        .find_map(|y| y.headline.subjects.get(code))
+        .map_or("", |s| s.name.as_str())
+}
+
+fn subject_header(years: &[&YearEntry]) -> Vec<HeaderCell> {
+    let head = |t: String| HeaderCell {
+        text: t,
+        colspan: 1,
+        rowspan: 1,
+    };
+    let mut header = vec![head("科目编码".to_string()), head("科目名称".to_string())];
+    header.extend(years.iter().map(|y| head(format!("{}年度", y.year))));
+    header.push(head("最近一年增减".to_string()));
+    header.push(head("增减率".to_string()));
+    header
+}
+
+fn year_span(years: &[&YearEntry]) -> String {
+    match (years.first(), years.last()) {
+        (Some(a), Some(b)) if a.year != b.year => format!("{}—{}年度", a.year, b.year),
+        (Some(a), _) => format!("{}年度", a.year),
+        _ => String::new(),
+    }
+}
+
+/// One row of a 科目 table: code, name (indented by level), each year's
+/// 本年支出合计, the latest change and its rate.
+fn subject_row(years: &[&YearEntry], code: &str, indent: bool) -> ViewRow {
+    let level = FunctionalCode::parse(code).map_or(juesuan_model::FnLevel::Item, |c| c.level());
+    let (style, depth) = match level {
+        juesuan_model::FnLevel::Class => (RowStyle::Class, 0),
+        juesuan_model::FnLevel::Section => (RowStyle::Section, 1),
+        juesuan_model::FnLevel::Item => (RowStyle::Item, 2),
+    };
+    let mut cells = vec![
+        ViewCell::Code(code.to_string()),
+        ViewCell::Text {
+            text: subject_name(years, code).to_string(),
+            indent: if indent { depth } else { 0 },
+            colspan: 1,
+            rowspan: 1,
+        },
+    ];
+    cells.extend(years.iter().map(|y| {
+        subject_total(y, code).map_or(ViewCell::NotApplicable, |v| {
+            ViewCell::Amount(Money::from_fen(v))
+        })
+    }));
+    let change = match years {
+        [.., a, b] => subject_change(a, b, code),
+        _ => None,
+    };
+    match change {
+        Some((d, rate)) => {
+            cells.push(ViewCell::Amount(Money::from_fen(d)));
+            cells.push(rate);
+        }
+        None => {
+            cells.push(ViewCell::NotApplicable);
+            cells.push(ViewCell::NotApplicable);
+        }
+    }
+    ViewRow {
+        style: if indent { style } else { RowStyle::Item },
+        cells,
+    }
+}
+
+/// The same 科目 side by side year by year: every functional 类, 款 and 项 any
+/// published year spends on, in code order, with its 本年支出合计 (公开03表)
+/// each year and the latest year's change. A year published before the
+/// platform kept 科目 shows “────”.
+pub fn subject_table(name: &str, years: &[YearEntry]) -> TableView {
+    let years = by_year(years);
+    let codes: std::collections::BTreeSet<&str> = years
+        .iter()
+        .flat_map(|y| y.headline.subjects.keys().map(String::as_str))
+        .collect();
+    TableView {
+        id: "subjects".to_string(),
+        number: "历年科目对比表".to_string(),
+        title: format!("{name}历年支出决算（按支出功能分类科目）"),
+        org_line: format!("部门：{name}"),
+        year_line: year_span(&years),
+        unit_line: "金额单位：元".to_string(),
+        unit: AmountUnit::Yuan,
+        landscape: false,
+        header: vec![subject_header(&years)],
+        numbers: None,
+        rows: codes.iter().map(|c| subject_row(&years, c, true)).collect(),
+        note: Some(
+            "注：各年为本年支出合计（公开03表），取自已公开的决算报告；增减为最近一年比上一年，增减率四舍五入保留两位小数，“────”表示上年为零或该年未记录科目。"
+                .to_string(),
+        ),
+        empty_note: codes
+            .is_empty()
+            .then(|| "说明：该部门尚无已公开的科目支出".to_string()),
+    }
+}
+
+/// What changed most: the [`MOST_CHANGED`] 项 whose 本年支出合计 moved most
+/// (by the absolute amount, then by code) between the last two published years.
+pub fn changed_most_table(name: &str, years: &[YearEntry]) -> TableView {
+    let years = by_year(years);
+    let mut moved: Vec<(i64, &str)> = match years.as_slice() {
+        [.., a, b] => {
+            let codes: std::collections::BTreeSet<&str> = [a, b]
+                .iter()
+                .flat_map(|y| y.headline.subjects.keys().map(String::as_str))
+                .filter(|c| c.len() == 7)
+                .collect();
+            codes
+                .into_iter()
+                .filter_map(|c| subject_change(a, b, c).map(|(d, _)| (d, c)))
+                .filter(|(d, _)| *d != 0)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    moved.sort_by(|x, y| {
+        y.0.unsigned_abs()
+            .cmp(&x.0.unsigned_abs())
+            .then(x.1.cmp(y.1))
+    });
+    moved.truncate(MOST_CHANGED);
+    let last_two: Vec<&YearEntry> = years.iter().rev().take(2).rev().copied().collect();
+    TableView {
+        id: "changed".to_string(),
+        number: "变动最大的科目".to_string(),
+        title: format!("{name}支出变动最大的科目"),
+        org_line: format!("部门：{name}"),
+        year_line: year_span(&last_two),
+        unit_line: "金额单位：元".to_string(),
+        unit: AmountUnit::Yuan,
+        landscape: false,
+        header: vec![subject_header(&last_two)],
+        numbers: None,
+        rows: moved
+            .iter()
+            .map(|(_, c)| subject_row(&last_two, c, false))
+            .collect(),
+        note: Some(format!(
+            "注：最近两个已公开年度之间本年支出合计增减额（绝对值）最大的 {MOST_CHANGED} 个项级科目。"
+        )),
+        empty_note: moved
+            .is_empty()
+            .then(|| "说明：尚无两个已记录科目的公开年度可比，或各科目均无变化".to_string()),
+    }
+}
+
+/// The trend as a bar chart: 基本支出 and 项目支出 by year, labelled in 万元.
+pub fn trend_chart(name: &str, years: &[YearEntry]) -> juesuan_compose::Chart {
+    let years = by_year(years);
     let series = |label: &str, m: Measure| {
         let values: Vec<Money> = years
             .iter()

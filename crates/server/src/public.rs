@@ -890,7 +890,14 @@ pub async fn departments(
     let shown: Vec<juesuan_engine::city::Entry> =
         list.iter().filter(|e| view.shows(e)).cloned().collect();
     let base = format!("{region}{year}年度各部门决算主要数据");
-    if let Some(download) = table_download(&viewer, &params, &base, &region, year, &table) {
+    if let Some(download) = table_download(
+        &viewer,
+        &params,
+        &base,
+        &region,
+        year,
+        std::slice::from_ref(&table),
+    ) {
         return download;
     }
     let query = |format: &str| {
@@ -932,27 +939,51 @@ pub async fn departments(
     ))
 }
 
-/// A comparison table as the download `?format=` asks for (`csv`, `xlsx`),
-/// named `base`; `None` for the page itself (no format, or `html`); a 400 for
-/// any other format.
+/// Comparison tables as the download `?format=` asks for, named `base`: `xlsx`
+/// holds them all, a sheet each; `csv` the one `?table=` names by its id (the
+/// first by default); `None` for the page itself (no format, or `html`); a 400
+/// for any other format or table.
 fn table_download(
     viewer: &Viewer,
     params: &HashMap<String, String>,
     base: &str,
     owner: &str,
     year: i64,
-    table: &juesuan_compose::TableView,
+    tables: &[juesuan_compose::TableView],
 ) -> Option<Page> {
     let internal = |e: String| crate::web::internal(viewer, &e);
+    let bad = |what: &str| {
+        Ok(pages::message(
+            StatusCode::BAD_REQUEST,
+            "无法提供这种下载",
+            &[what],
+            viewer.base(),
+        ))
+    };
     Some(match params.get("format").map(String::as_str) {
         None | Some("" | "html") => return None,
-        Some("csv") => juesuan_render::csv::table(table)
-            .map(|bytes| download(&format!("{base}.csv"), "text/csv; charset=utf-8", bytes))
-            .map_err(internal),
+        Some("csv") => {
+            let wanted = params.get("table").map(String::as_str);
+            let Some(table) = tables
+                .iter()
+                .find(|t| wanted.is_none_or(|w| w.is_empty() || t.id == w))
+            else {
+                let ids: Vec<&str> = tables.iter().map(|t| t.id.as_str()).collect();
+                return Some(bad(&format!("表（table）只能是 {}。", ids.join("、"))));
+            };
+            let name = if table.id == tables[0].id {
+                format!("{base}.csv")
+            } else {
+                format!("{}.csv", table.title)
+            };
+            juesuan_render::csv::table(table)
+                .map(|bytes| download(&name, "text/csv; charset=utf-8", bytes))
+                .map_err(internal)
+        }
         Some("xlsx") => juesuan_xlsx::workbook(&juesuan_engine::city::table_document(
             owner,
             year,
-            table.clone(),
+            tables.to_vec(),
         ))
         .map(|bytes| {
             download(
@@ -962,12 +993,7 @@ fn table_download(
             )
         })
         .map_err(|e| internal(e.to_string())),
-        Some(_) => Ok(pages::message(
-            StatusCode::BAD_REQUEST,
-            "无法提供这种格式",
-            &["下载格式（format）只能是 csv 或 xlsx。"],
-            viewer.base(),
-        )),
+        Some(_) => bad("下载格式（format）只能是 csv 或 xlsx。"),
     })
 }
 
@@ -1011,7 +1037,9 @@ pub async fn department(
     Path(code): Path<String>,
     Query(params): Query<HashMap<String, String>>,
 ) -> Page {
-    use juesuan_engine::city::{YearEntry, trend_chart, trend_table};
+    use juesuan_engine::city::{
+        YearEntry, changed_most_table, subject_table, trend_chart, trend_table,
+    };
     let db = db_error(&viewer);
     let name: String = sqlx::query("SELECT name FROM departments WHERE code = $1")
         .bind(&code)
@@ -1044,12 +1072,17 @@ pub async fn department(
             headline: serde_json::from_str(&headline).unwrap_or_default(),
         });
     }
-    let table = trend_table(&name, &years);
+    let tables = [
+        trend_table(&name, &years),
+        subject_table(&name, &years),
+        changed_most_table(&name, &years),
+    ];
     let base = format!("{name}历年决算主要数据");
     let last = years.last().map_or(0, |y| y.year);
-    if let Some(download) = table_download(&viewer, &params, &base, &name, last, &table) {
+    if let Some(download) = table_download(&viewer, &params, &base, &name, last, &tables) {
         return download;
     }
+    let [table, subjects, changed] = tables;
     let chart = (years.len() > 1).then(|| juesuan_render::chart::svg(&trend_chart(&name, &years)));
     Ok(pages::render(
         StatusCode::OK,
@@ -1060,6 +1093,8 @@ pub async fn department(
             code => code,
             count => years.len(),
             table => juesuan_render::html::table_fragment(&table),
+            subjects => juesuan_render::html::table_fragment(&subjects),
+            changed => juesuan_render::html::table_fragment(&changed),
             chart => chart,
             ..viewer.base()
         },

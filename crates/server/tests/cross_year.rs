@@ -162,6 +162,30 @@ async fn an_upload_is_checked_against_last_years_publication() {
             "{csv}"
         );
         assert!(csv.contains("收入总计"));
+        // The same 科目 year by year, and what changed most.
+        assert!(
+            html.contains("按支出功能分类科目历年对比")
+                && html.contains("变动最大的科目")
+                && html.contains("2013801"),
+            "{backend}"
+        );
+        let subjects = c
+            .get(&format!("/d/{}/?format=csv&table=subjects", dept.code))
+            .await
+            .text();
+        assert!(subjects.contains("科目编码"), "{subjects}");
+        let row = subjects
+            .lines()
+            .find(|l| l.starts_with("2013801,"))
+            .unwrap_or_else(|| panic!("{subjects}"));
+        assert_eq!(row.split(',').count(), 2 + 2 + 2, "{row}");
+        let bad = c
+            .get(&format!("/d/{}/?format=csv&table=nope", dept.code))
+            .await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{backend}");
+        assert!(bad.text().contains("subjects"), "{backend}");
+        let book = c.get(&format!("/d/{}/?format=xlsx", dept.code)).await;
+        assert_eq!(book.status, StatusCode::OK, "{backend}");
         assert_eq!(c.get("/d/999/").await.status, StatusCode::NOT_FOUND);
 
         // 2023's first form carries 2022's publication over: 上年数 and 年初结转和结余.
