@@ -15,22 +15,6 @@ use crate::tokens::compact;
 use juesuan_model::{Finding, Location, Severity};
 use juesuan_profile::Profile;
 
-/// Placeholders a template leaves when a department forgets to fill it in.
-const LEFTOVERS: &[(&str, &str)] = &[
-    ("XX", "模板占位符“XX”"),
-    ("××", "模板占位符“××”"),
-    ("XXX", "模板占位符“XXX”"),
-    ("***", "模板占位符“***”"),
-    ("（增长）", "未删去的选项“（增长）”"),
-    ("（下降）", "未删去的选项“（下降）”"),
-    ("增加（减少）", "未删去的选项“增加（减少）”"),
-    ("增长（下降）", "未删去的选项“增长（下降）”"),
-    ("减增加", "自相矛盾的“减增加”"),
-    ("增减少", "自相矛盾的“增减少”"),
-    ("202 年", "年份缺位“202 年”"),
-    ("20XX", "年份占位“20XX”"),
-];
-
 /// Findings about the text's shape and what could not be read.
 pub fn check(profile: &Profile, src: &Source, s: &Structure, tables: &Assembled) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -161,25 +145,16 @@ pub fn check(profile: &Profile, src: &Source, s: &Structure, tables: &Assembled)
     }
     // Text-level checks over every line.
     for l in &src.lines {
-        let c = compact(&l.text);
-        for (pat, what) in LEFTOVERS {
-            let hit = if *pat == "XX" {
-                // `XX` alone, not inside a word of Latin letters.
-                c.contains("XX") && !c.contains("XXX")
-            } else {
-                c.contains(pat)
-            };
-            if hit {
-                let mut f = Finding::new(
-                    "AU-LEFTOVER",
-                    Severity::Error,
-                    Location::Input(source(&src.path, l, None, paged)),
-                    format!("{what}：“{}”", l.text.trim()),
-                    "删去模板占位符和未选的选项，填入实际内容",
-                );
-                f.related.clear();
-                out.push(f);
-            }
+        for what in juesuan_rules::text::leftovers(&l.text) {
+            let mut f = Finding::new(
+                "AU-LEFTOVER",
+                Severity::Error,
+                Location::Input(source(&src.path, l, None, paged)),
+                format!("{what}：“{}”", l.text.trim()),
+                "删去模板占位符和未选的选项，填入实际内容",
+            );
+            f.related.clear();
+            out.push(f);
         }
     }
     out.extend(repeats(src, s, profile));
@@ -258,16 +233,14 @@ fn years(src: &Source) -> Vec<Finding> {
                 ));
             }
         }
-        for dup in ["。。", "，，", "；；", "、、"] {
-            if c.contains(dup) {
-                out.push(Finding::new(
-                    "AU-PUNCT",
-                    Severity::Warning,
-                    at(),
-                    format!("标点重复“{dup}”：“{}”", l.text.trim()),
-                    "删去重复的标点",
-                ));
-            }
+        for dup in juesuan_rules::text::doubled(&l.text) {
+            out.push(Finding::new(
+                "AU-PUNCT",
+                Severity::Warning,
+                at(),
+                format!("标点重复“{dup}”：“{}”", l.text.trim()),
+                "删去重复的标点",
+            ));
         }
     }
     out
@@ -288,54 +261,28 @@ fn repeats(src: &Source, s: &Structure, profile: &Profile) -> Vec<Finding> {
                 }
             }
         }
-        let n = text.len();
-        let mut i = 0;
-        while i < n {
-            let mut found = None;
-            // A repeated phrase starts a clause.
-            let starts_clause = i == 0
-                || text
-                    .get(i - 1)
-                    .is_some_and(|c| "，：；。、,:;".contains(*c));
-            for len in (8..=40).rev().filter(|_| starts_clause) {
-                if i + 2 * len > n {
-                    continue;
-                }
-                if text.get(i..i + len) == text.get(i + len..i + 2 * len)
-                    && text
-                        .get(i..i + len)
-                        .is_some_and(|p| p.iter().any(|c| !c.is_ascii_digit()))
-                {
-                    found = Some(len);
-                    break;
-                }
+        for (i, len) in juesuan_rules::text::repeats(&text) {
+            let phrase: String = text.get(i..i + len).unwrap_or(&[]).iter().collect();
+            let section = profile
+                .narrative
+                .sections
+                .get(sec.index)
+                .map_or(String::new(), |x| x.id.clone());
+            let mut f = Finding::new(
+                "AU-REPEAT",
+                Severity::Warning,
+                Location::Narrative {
+                    section,
+                    quote: Some(format!("{phrase}{phrase}")),
+                },
+                format!("“{phrase}”连续出现两次"),
+                "删去重复的文字",
+            );
+            if let Some(l) = at.get(i).and_then(|&li| src.lines.get(li)) {
+                f.related
+                    .push(Location::Input(source(&src.path, l, None, paged)));
             }
-            if let Some(len) = found {
-                let phrase: String = text.get(i..i + len).unwrap_or(&[]).iter().collect();
-                let section = profile
-                    .narrative
-                    .sections
-                    .get(sec.index)
-                    .map_or(String::new(), |x| x.id.clone());
-                let mut f = Finding::new(
-                    "AU-REPEAT",
-                    Severity::Warning,
-                    Location::Narrative {
-                        section,
-                        quote: Some(format!("{phrase}{phrase}")),
-                    },
-                    format!("“{phrase}”连续出现两次"),
-                    "删去重复的文字",
-                );
-                if let Some(l) = at.get(i).and_then(|&li| src.lines.get(li)) {
-                    f.related
-                        .push(Location::Input(source(&src.path, l, None, paged)));
-                }
-                out.push(f);
-                i += 2 * len;
-            } else {
-                i += 1;
-            }
+            out.push(f);
         }
     }
     out

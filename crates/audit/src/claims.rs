@@ -677,6 +677,24 @@ fn direction(word: &str) -> Option<bool> {
 }
 
 /// The word just before a position (two characters) of a sentence's characters.
+/// What a comparison's subject names: `2022年度“三公”经费财政拨款支出决算数` →
+/// `“三公”经费财政拨款支出决算数`; empty when nothing is left but a year, units
+/// and punctuation (`元，`), or one character.
+fn subject(before: &str) -> String {
+    let t = before.trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace());
+    let t = t
+        .strip_prefix("年度")
+        .or_else(|| t.strip_prefix('年'))
+        .filter(|_| t.len() < before.len())
+        .unwrap_or(t);
+    let t = t.trim_matches(|c: char| "，。；：、,;: 元万".contains(c) || c.is_whitespace());
+    if t.chars().count() >= 2 {
+        t.to_string()
+    } else {
+        String::new()
+    }
+}
+
 fn word_before(chars: &[char], at: usize) -> String {
     chars
         .get(at.saturating_sub(2)..at)
@@ -775,11 +793,12 @@ pub fn check(
                     .unwrap_or(&[])
                     .iter()
                     .collect();
-                if l.contains('较') || l.contains('比') || l.contains('与') || l.contains("同期")
-                {
-                    String::new()
-                } else {
-                    l
+                match l.find(['较', '比', '与']).or_else(|| l.find("同期")) {
+                    // `…支出决算数比2021年度减少`: the subject before the comparison
+                    // (its year and units dropped) names the figure; none named
+                    // (`元，比上年减少`), the amount before it is meant.
+                    Some(at) => subject(l.get(..at).unwrap_or("")),
+                    None => l,
                 }
             };
             // `财政拨款决算支出` names the same figure as `财政拨款支出`.

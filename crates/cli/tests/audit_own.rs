@@ -90,3 +90,57 @@ fn our_pdf_reads_back_figure_for_figure() {
         .collect();
     assert!(table_errors.is_empty(), "{table_errors:#?}");
 }
+
+/// A report `check` passes without error makes a PDF whose audit has no error:
+/// the example, the example under the Shanghai profile, and made-up departments
+/// of the platform's generator. Each failure lists the audit's errors.
+#[test]
+fn what_check_passes_the_audit_of_its_pdf_passes() {
+    use juesuan_engine::{Against, Format, check, render, sample};
+    let (base, shanxi) = sample::example().unwrap();
+    let shanghai = juesuan_profile::builtin("shanghai-2024").unwrap();
+    let mut cases: Vec<(
+        String,
+        juesuan_model::Report,
+        &'static juesuan_profile::Profile,
+    )> = vec![("example".into(), base.clone(), shanxi)];
+    // Shanghai grades differently (合格, not 中): the stated grades go.
+    let mut as_shanghai = base.clone();
+    for p in &mut as_shanghai.projects {
+        p.stated.grade = None;
+    }
+    cases.push(("example as shanghai-2024".into(), as_shanghai, shanghai));
+    for i in [1, 4, 6] {
+        let dept = sample::department("晋城市", i);
+        for r in sample::years(&base, shanxi, &dept, i, &[2022, 2023], &[]) {
+            cases.push((format!("{} {}", dept.name, r.meta.year), r, shanxi));
+        }
+    }
+    let t = tempfile::tempdir().unwrap();
+    let mut checked = 0_usize;
+    for (name, report, profile) in cases {
+        let Ok(loaded) = check(report, profile, false, None, Against::default()) else {
+            panic!("{name}: unusable");
+        };
+        let errors: Vec<String> = loaded
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| format!("{} {} {}", f.rule, f.location, f.message))
+            .collect();
+        assert!(errors.is_empty(), "{name}: check finds {errors:#?}");
+        let files = render(&loaded, &[Format::Pdf], None).unwrap();
+        let pdf = t.path().join(format!("{checked}.pdf"));
+        std::fs::write(&pdf, &files[0].1).unwrap();
+        let a = juesuan_audit::audit_path(&pdf).unwrap();
+        let audit_errors: Vec<String> = a
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| format!("{} {} {}", f.rule, f.location, f.message))
+            .collect();
+        assert!(audit_errors.is_empty(), "{name}: {audit_errors:#?}");
+        checked += 1;
+    }
+    assert_eq!(checked, 8);
+}

@@ -196,6 +196,7 @@ pub fn check(
             Some(&prev.derived.figures),
         ));
     }
+    ctx.document = Some(&document);
     ctx.units = against
         .units
         .iter()

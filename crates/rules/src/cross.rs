@@ -75,7 +75,7 @@ static BASIC_XT: RuleInfo = RuleInfo {
     id: "XT-05-06",
     family: Family::CrossTable,
     title: "公开05表与公开06表：支出合计、基本支出合计一致",
-    severity: "错误",
+    severity: "错误；已公开的报告以万元印出、差异在三个数四舍五入的误差范围内时为提示",
     purpose: "一般公共预算财政拨款支出按功能分类（公开05表）和按经济分类（公开06表）是同一笔钱的两种分法：公开05表合计小计 = 公开06表 人员经费合计 + 公用经费合计（金额）；公开05表合计基本支出 = 公开06表 人员经费合计 + 公用经费合计（其中：基本支出）。",
     example: "公开05表 合计 / 基本支出 为 31,359,743.59，而公开06表 人员经费合计 + 公用经费合计（其中：基本支出）为 31,359,734.59。",
 };
@@ -101,15 +101,31 @@ impl Rule for BasicAcrossTables {
             if e == f {
                 continue;
             }
+            // Three figures each printed rounded (万元) may differ by up to the sum
+            // of their half steps: that is the rounding, not a mistake.
+            let step = |k: &Key| ctx.cell_of(k).map_or(0, |c| ctx.half_step(&c));
+            let envelope = step(&fkey)
+                + step(&Key::group(econ_measure, EconGroup::Personnel))
+                + step(&Key::group(econ_measure, EconGroup::Public));
+            let within = (f - e).fen().abs() <= envelope;
             let mut finding = Finding::new(
                 BASIC_XT.id,
-                Severity::Error,
+                if within {
+                    Severity::Info
+                } else {
+                    Severity::Error
+                },
                 ctx.at_key(&fkey),
                 format!(
-                    "一般公共预算财政拨款{what}：按功能分类（公开05表）为 {}，按经济分类（公开06表 人员经费合计 + 公用经费合计）为 {}，相差 {}",
+                    "一般公共预算财政拨款{what}：按功能分类（公开05表）为 {}，按经济分类（公开06表 人员经费合计 + 公用经费合计）为 {}，相差 {}{}",
                     f.yuan(),
                     e.yuan(),
-                    (f - e).yuan()
+                    (f - e).yuan(),
+                    if within {
+                        "（在各数四舍五入的误差范围内）"
+                    } else {
+                        ""
+                    }
                 ),
                 "两张表是同一笔支出的两种分类，合计必须相等：检查公开06表各经济分类科目或公开05表各功能科目是否漏填、错填。",
             )

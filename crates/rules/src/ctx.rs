@@ -27,6 +27,8 @@ pub struct Ctx<'a> {
     /// The reports of the department's units, when given (their facts must sum
     /// to the department's), each with how findings name it.
     pub units: Vec<(&'a Report, String)>,
+    /// The composed document, when the report is ours (its text rules).
+    pub document: Option<&'a juesuan_compose::Document>,
 }
 
 /// Last year's report as the cross-year rules see it: its tables (derived from
@@ -108,6 +110,7 @@ impl<'a> Ctx<'a> {
             narrative_diffs: None,
             previous: None,
             units: Vec::new(),
+            document: None,
         }
     }
 

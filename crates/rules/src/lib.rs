@@ -16,6 +16,7 @@ mod registry;
 mod relations;
 #[cfg(test)]
 mod tests;
+pub mod text;
 
 pub use ctx::{Ctx, Previous};
 pub use registry::{Family, Rule, RuleInfo, find, registry};

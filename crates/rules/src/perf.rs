@@ -502,10 +502,10 @@ pub struct TargetText;
 static TARGET: RuleInfo = RuleInfo {
     id: "PERF-TARGET",
     family: Family::Performance,
-    title: "年度指标写法无法识别，或含模板残留（XX）",
+    title: "年度指标写法无法识别",
     severity: "警告",
-    purpose: "年度指标应写成“≥60个”“＝100%”“≤180 元/人/天”“2022.3-2022.11”或定性表述。有比较符号却没有数值、起止时间颠倒，或留有模板占位符“XX”的，无法据以评分，原文照录并提醒。",
-    example: "项目“办公楼设施维修费”指标“修缮工程（设备）时间”的调整后指标“2022.3-2022.11XX 月 XX 日-XX 月 XX日”留有模板占位符“XX”。",
+    purpose: "年度指标应写成“≥60个”“＝100%”“≤180 元/人/天”“2022.3-2022.11”或定性表述。有比较符号却没有数值、起止时间颠倒的，无法据以评分，原文照录并提醒。留有模板占位符“XX”的，由 TX-LEFTOVER 作为错误报告。",
+    example: "项目“抽检费”指标“抽检时间”的调整后指标“2022.11-2022.3”起止时间颠倒。",
 };
 impl Rule for TargetText {
     fn info(&self) -> &'static RuleInfo {
@@ -516,13 +516,8 @@ impl Rule for TargetText {
         for (p, _) in projects(ctx) {
             for i in &p.indicators {
                 let loc = at(p, Some(format!("绩效指标「{}」", i.name)));
-                let problem = match Target::parse(&i.target.text) {
-                    Err(why) => Some(why),
-                    Ok(_) if has_leftover(&i.target.text) => {
-                        Some(format!("“{}” 留有模板占位符“XX”", i.target.text))
-                    }
-                    Ok(_) => None,
-                };
+                // Template leftovers are TX-LEFTOVER's, wherever they are printed.
+                let problem = Target::parse(&i.target.text).err();
                 if let Some(why) = problem {
                     out.push(
                         finding(
@@ -539,11 +534,6 @@ impl Rule for TargetText {
         }
         out
     }
-}
-
-/// Template placeholders left in a text: XX, ××.
-pub fn has_leftover(s: &str) -> bool {
-    s.contains("XX") || s.contains("××") || s.contains("ＸＸ")
 }
 
 /// PERF-PROSE

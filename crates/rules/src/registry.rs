@@ -20,6 +20,8 @@ pub enum Family {
     CrossYear,
     /// A department's report against its units' reports.
     Units,
+    /// The composed text as it will be published.
+    Text,
 }
 
 impl Family {
@@ -33,6 +35,7 @@ impl Family {
             Family::Performance => "绩效自评",
             Family::CrossYear => "跨年度",
             Family::Units => "单位汇总",
+            Family::Text => "文字",
         }
     }
 }
@@ -63,7 +66,7 @@ pub trait Rule: Sync {
 
 /// Every rule, in the order findings are produced.
 pub fn registry() -> &'static [&'static dyn Rule] {
-    use crate::{across, cross, input, narrative, perf, relations};
+    use crate::{across, cross, input, narrative, perf, relations, text};
     static RULES: &[&dyn Rule] = &[
         &relations::ColumnSum,
         &relations::RowSum,
@@ -103,6 +106,9 @@ pub fn registry() -> &'static [&'static dyn Rule] {
         &across::CarryOverAcrossYears,
         &across::SameDepartment,
         &across::UnitsSum,
+        &text::Leftover,
+        &text::Punctuation,
+        &text::Repeat,
     ];
     RULES
 }

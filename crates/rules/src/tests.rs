@@ -22,16 +22,22 @@ fn ids(findings: &[Finding]) -> BTreeSet<String> {
 /// than it did on the example.
 fn fires(rule: &'static str, edit: impl FnOnce(&mut Report)) {
     let (mut r, p) = example();
-    let count = |r: &Report| {
-        let d = juesuan_tables::derive_all(r, p);
-        run(Ctx::new(p, &d.tables, Some(r), Some(&d.figures)))
-            .into_iter()
-            .filter(|f| f.rule == rule)
-            .count()
-    };
-    let before = count(&r);
+    let before = count(rule, &r, p);
     edit(&mut r);
-    assert!(count(&r) > before, "{rule} did not report the change");
+    assert!(
+        count(rule, &r, p) > before,
+        "{rule} did not report the change"
+    );
+}
+
+/// How many findings `rule` reports on a report, checked as `juesuan check`
+/// does: derived tables and the composed document.
+fn count(rule: &str, r: &Report, p: &Profile) -> usize {
+    let d = juesuan_tables::derive_all(r, p);
+    let doc = juesuan_compose::compose(r, p, &d).unwrap();
+    let mut ctx = Ctx::new(p, &d.tables, Some(r), Some(&d.figures));
+    ctx.document = Some(&doc);
+    run(ctx).into_iter().filter(|f| f.rule == rule).count()
 }
 
 /// Like [`fires`], but changes the tables themselves, as in an audit of a published
@@ -246,9 +252,59 @@ fn rules_the_example_already_exercises() {
     let (r, p) = example();
     let d = juesuan_tables::derive_all(&r, p);
     let got = ids(&run(Ctx::new(p, &d.tables, Some(&r), Some(&d.figures))));
-    for rule in ["PERF-JUDGE", "PERF-TARGET", "PERF-PROSE"] {
+    for rule in ["PERF-JUDGE", "PERF-PROSE"] {
         assert!(got.contains(rule), "{rule}");
     }
+    // And its doubled comma, in the text as it will be printed.
+    assert_eq!(count("TX-PUNCT", &r, p), 1);
+}
+
+#[test]
+fn target_and_text_rules() {
+    fires("PERF-TARGET", |r| {
+        r.projects[0].indicators[0].target.text = "2022.11-2022.3".into();
+    });
+    // A placeholder in a target, a reason, a project text: each an error where
+    // it is printed, naming the input it came from.
+    fires("TX-LEFTOVER", |r| {
+        r.projects[0].indicators[0].target.text = "2022.3-2022.11XX 月 XX 日".into();
+    });
+    fires("TX-LEFTOVER", |r| {
+        r.projects[1].texts.problems = "XX 局未按时完成。".into();
+    });
+    let (mut r, p) = example();
+    let (id, _) = r
+        .narrative
+        .texts
+        .iter()
+        .next()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .unwrap();
+    r.narrative
+        .texts
+        .insert(id.clone(), "主要原因是比上年增加（减少）了人员。".into());
+    let d = juesuan_tables::derive_all(&r, p);
+    let doc = juesuan_compose::compose(&r, p, &d).unwrap();
+    let mut ctx = Ctx::new(p, &d.tables, Some(&r), Some(&d.figures));
+    ctx.document = Some(&doc);
+    let found: Vec<Finding> = run(ctx)
+        .into_iter()
+        .filter(|f| f.rule == "TX-LEFTOVER")
+        .collect();
+    assert!(
+        found.iter().any(|f| f.message.contains("增加（减少）")
+            && f.severity == juesuan_model::Severity::Error
+            && f.related
+                .iter()
+                .any(|l| matches!(l, juesuan_model::Location::Input(_)))),
+        "{id}: {found:#?}"
+    );
+    fires("TX-PUNCT", |r| {
+        r.projects[0].texts.problems = "资金到位较晚。。".into();
+    });
+    fires("TX-REPEAT", |r| {
+        r.projects[0].texts.problems = "存在问题：预算编制不够细化预算编制不够细化。".into();
+    });
 }
 
 #[test]

@@ -18,7 +18,10 @@ fn example_has_no_error_and_exactly_the_documented_warnings() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/jincheng-amr-2022");
     let (report, profile) = juesuan_ingest::read_text_dir(&dir).unwrap();
     let d = juesuan_tables::derive_all(&report, profile);
-    let findings = juesuan_rules::check_all(profile, &d.tables, Some(&report), Some(&d.figures));
+    let doc = juesuan_compose::compose(&report, profile, &d).unwrap();
+    let mut ctx = juesuan_rules::Ctx::new(profile, &d.tables, Some(&report), Some(&d.figures));
+    ctx.document = Some(&doc);
+    let findings = juesuan_rules::run(ctx);
     let errors: Vec<_> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
