@@ -267,8 +267,7 @@ fn scan(
                 continue;
             }
             let quote = excerpt(p.text, &hit);
-            let mut f = Finding::new(rule, severity, p.at.clone(), message(&hit, &quote), fix)
-                .quote(String::new(), quote);
+            let mut f = Finding::new(rule, severity, p.at.clone(), message(&hit, &quote), fix);
             if let Some((_, s)) = sources.iter().find(|(t, _)| hits(t).contains(&hit)) {
                 f.related.push(Location::Input((*s).clone()));
             }
