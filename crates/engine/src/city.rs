@@ -792,6 +792,8 @@ pub struct Standing {
     pub overdue: bool,
     /// Errors of its latest upload.
     pub errors: i64,
+    /// Errors the audit finds in its latest publication's PDF.
+    pub audit_errors: i64,
     /// Published more than once.
     pub corrected: bool,
 }
@@ -845,11 +847,12 @@ pub fn summary(
     let late: Vec<&Standing> = standings.iter().filter(|s| s.overdue).collect();
     let corrected = standings.iter().filter(|s| s.corrected).count();
     let erroneous: Vec<&Standing> = standings.iter().filter(|s| s.errors > 0).collect();
+    let audited_wrong = standings.iter().filter(|s| s.audit_errors > 0).count();
     let yuan = |fen: i64| Money::from_fen(fen).yuan();
     let mut blocks = vec![
         heading("一、公开情况", 1),
         text(format!(
-            "{region}{year}年度应公开部门决算的部门 {due} 个，已公开 {published} 个（其中公开后更正 {corrected} 个），逾期未公开 {} 个，最新上传仍有错误的 {} 个。",
+            "{region}{year}年度应公开部门决算的部门 {due} 个，已公开 {published} 个（其中公开后更正 {corrected} 个），逾期未公开 {} 个，最新上传仍有错误的 {} 个，公开文件经审读有误的 {audited_wrong} 个。",
             late.len(),
             erroneous.len()
         )),
@@ -898,7 +901,7 @@ pub fn summary(
     blocks.push(heading("三、逾期与有误的报告", 3));
     let flagged: Vec<&Standing> = standings
         .iter()
-        .filter(|s| s.overdue || s.errors > 0)
+        .filter(|s| s.overdue || s.errors > 0 || s.audit_errors > 0)
         .collect();
     if flagged.is_empty() {
         blocks.push(text("没有逾期或有误的报告。".to_string()));
@@ -929,6 +932,7 @@ pub fn summary(
                 head("公开期限"),
                 head("逾期"),
                 head("最新上传的错误"),
+                head("公开文件审读的错误"),
             ]],
             numbers: None,
             rows: flagged
@@ -941,6 +945,7 @@ pub fn summary(
                         cell(s.deadline.clone().unwrap_or_else(|| "—".to_string())),
                         cell(if s.overdue { "是" } else { "否" }.to_string()),
                         ViewCell::Count(s.errors),
+                        ViewCell::Count(s.audit_errors),
                     ],
                 })
                 .collect(),

@@ -49,6 +49,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "search",
         include_str!("../migrations/sqlite/0003_search.sql"),
     ),
+    (
+        4,
+        "publication audits",
+        include_str!("../migrations/sqlite/0004_publication_audits.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -65,6 +70,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "search",
         include_str!("../migrations/postgres/0003_search.sql"),
+    ),
+    (
+        4,
+        "publication audits",
+        include_str!("../migrations/postgres/0004_publication_audits.sql"),
     ),
 ];
 

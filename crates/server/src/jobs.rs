@@ -150,6 +150,73 @@ fn render_version(
     ))
 }
 
+/// One error or warning the audit finds in a published PDF.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct AuditedFinding {
+    /// Rule id (`AU-CHANGE`).
+    pub rule: String,
+    /// 错误 or 警告.
+    pub severity: String,
+    /// Where, in the PDF (`report.pdf 第12页 第 3 行`, `公开05表 …`).
+    pub at: String,
+    /// What.
+    pub message: String,
+}
+
+/// What the audit finds in a published PDF: counts of errors and warnings and
+/// each of them, or why it could not be audited.
+pub(crate) struct PdfAudit {
+    pub errors: Option<i64>,
+    pub warnings: Option<i64>,
+    pub findings: Vec<AuditedFinding>,
+    pub note: Option<String>,
+}
+
+/// Audits a PDF as `juesuan audit` would a report from the web (poppler reads
+/// it back; nothing of our own input is used). Messages name it `report.pdf`.
+fn audit_pdf(pdf: &[u8]) -> PdfAudit {
+    let failed = |note: String| PdfAudit {
+        errors: None,
+        warnings: None,
+        findings: Vec::new(),
+        note: Some(note),
+    };
+    let Ok(dir) = tempfile::tempdir() else {
+        return failed("无法建立临时目录".to_string());
+    };
+    let path = dir.path().join("report.pdf");
+    if let Err(e) = std::fs::write(&path, pdf) {
+        return failed(format!("无法写出 PDF：{e}"));
+    }
+    let shown = path.display().to_string();
+    let clean = |s: String| s.replace(&shown, "report.pdf");
+    match juesuan_audit::audit_path(&path) {
+        Ok(a) => {
+            let count = |sev: juesuan_model::Severity| {
+                let n = a.findings.iter().filter(|f| f.severity == sev).count();
+                Some(i64::try_from(n).unwrap_or(i64::MAX))
+            };
+            PdfAudit {
+                errors: count(juesuan_model::Severity::Error),
+                warnings: count(juesuan_model::Severity::Warning),
+                findings: a
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity >= juesuan_model::Severity::Warning)
+                    .map(|f| AuditedFinding {
+                        rule: f.rule.clone(),
+                        severity: f.severity.label().to_string(),
+                        at: clean(f.location.to_string()),
+                        message: clean(f.message.clone()),
+                    })
+                    .collect(),
+                note: None,
+            }
+        }
+        Err(e) => failed(clean(e.to_string())),
+    }
+}
+
 /// Runs one job to its end.
 pub async fn run(state: &Shared, job: &Job) -> Result<(), sqlx::Error> {
     let outcome = match job.kind.as_str() {
@@ -253,7 +320,7 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
     if already.is_some() {
         return Ok(());
     }
-    progress(state, job, 10, "生成 PDF、HTML、Excel 与开放数据")
+    progress(state, job, 10, "生成 PDF、HTML、Excel 与开放数据，审读 PDF")
         .await
         .map_err(e)?;
     let st = state.clone();
@@ -266,17 +333,30 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
             &Format::ALL,
         )?;
         let mut out = Vec::new();
+        let mut pdf = None;
         for (name, bytes) in files {
             let sha = st.store.put(&bytes)?;
-            out.push((name, sha, bytes.len()));
+            out.push((name.clone(), sha, bytes.len()));
+            if name == "report.pdf" {
+                pdf = Some(bytes);
+            }
         }
         let snapshot: juesuan_engine::diff::Snapshot =
             serde_json::from_slice(&st.store.get(&snapshot_sha)?).map_err(|e| e.to_string())?;
-        Ok::<_, String>((out, snapshot, headline))
+        let audit = pdf.map_or_else(
+            || PdfAudit {
+                errors: None,
+                warnings: None,
+                findings: Vec::new(),
+                note: Some("没有 PDF".to_string()),
+            },
+            |b| audit_pdf(&b),
+        );
+        Ok::<_, String>((out, snapshot, headline, audit))
     })
     .await
     .map_err(|_| "公开文件生成中断".to_string())??;
-    let (files, snapshot, headline) = stored;
+    let (files, snapshot, headline, audit) = stored;
     progress(state, job, 90, "写入公开记录").await.map_err(e)?;
     let t = now();
     let mut tx = state.db.pool.begin().await.map_err(e)?;
@@ -313,6 +393,17 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
         .execute(&mut *tx)
         .await
         .map_err(e)?;
+    sqlx::query(
+        "INSERT INTO publication_audits (publication_id, errors, warnings, findings, note) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(pid)
+    .bind(audit.errors)
+    .bind(audit.warnings)
+    .bind(crate::flow::to_json(&audit.findings))
+    .bind(audit.note.as_deref())
+    .execute(&mut *tx)
+    .await
+    .map_err(e)?;
     for (name, sha, size) in &files {
         sqlx::query("INSERT INTO publication_files (publication_id, name, sha, size) VALUES ($1, $2, $3, $4)")
             .bind(pid)

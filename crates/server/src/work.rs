@@ -631,12 +631,20 @@ struct Alerted {
     publications: i64,
     /// Warnings of the published version (each explained).
     published_warnings: i64,
+    /// Errors the audit finds in the latest publication's PDF (None: not
+    /// published, or not audited).
+    audit_errors: Option<i64>,
+    /// Those errors, each with its place.
+    audit_findings: Vec<crate::jobs::AuditedFinding>,
+    /// Why the latest publication's PDF was not audited.
+    audit_note: Option<String>,
 }
 
 /// `/work/alerts` (bureau only): one year's reports by what needs attention —
 /// not submitted (and whether what was uploaded has errors), overdue against
-/// 批复日期 + 20 days, waiting for review, published with warnings kept, and
-/// corrected after publication. `?year=` chooses the year (default: the latest).
+/// 批复日期 + 20 days, waiting for review, published with warnings kept, whose
+/// published PDF the audit finds errors in (or could not audit), and corrected
+/// after publication. `?year=` chooses the year (default: the latest).
 pub async fn alerts(
     State(state): State<Shared>,
     Extension(viewer): Extension<Viewer>,
@@ -660,6 +668,8 @@ pub async fn alerts(
     let published = pick(&|a| a.publications > 0);
     let with_warnings = pick(&|a| a.publications > 0 && a.published_warnings > 0);
     let corrected = pick(&|a| a.publications > 1);
+    let audit_errors = pick(&|a| a.audit_errors.is_some_and(|n| n > 0));
+    let unaudited = pick(&|a| a.publications > 0 && a.audit_errors.is_none());
     Ok(pages::render(
         StatusCode::OK,
         "alerts.html",
@@ -674,6 +684,8 @@ pub async fn alerts(
             published => published.len(),
             with_warnings => with_warnings,
             corrected => corrected,
+            audit_errors => audit_errors,
+            unaudited => unaudited,
             ..viewer.base()
         },
     ))
@@ -724,6 +736,33 @@ async fn year_reports(state: &Shared, year: i64) -> Result<Vec<Alerted>, sqlx::E
         let v: [i64; 4] = [r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?];
         extra.insert(id, v);
     }
+    // The audit of each report's latest publication.
+    let audited = sqlx::query(
+        "SELECT p.report_id, a.errors, a.findings, a.note FROM publications p          JOIN reports r ON r.id = p.report_id JOIN publication_audits a ON a.publication_id = p.id          WHERE r.year = $1 AND p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id)",
+    )
+    .bind(year)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut audits = std::collections::HashMap::new();
+    for r in &audited {
+        let id: i64 = r.try_get(0)?;
+        let errors: Option<i64> = r.try_get(1)?;
+        let findings: String = r.try_get(2)?;
+        let note: Option<String> = r.try_get(3)?;
+        let findings: Vec<crate::jobs::AuditedFinding> =
+            serde_json::from_str(&findings).unwrap_or_default();
+        audits.insert(
+            id,
+            (
+                errors,
+                findings
+                    .into_iter()
+                    .filter(|f| f.severity == juesuan_model::Severity::Error.label())
+                    .collect::<Vec<_>>(),
+                note,
+            ),
+        );
+    }
     Ok(flow::reports(&state.db, None)
         .await?
         .into_iter()
@@ -731,12 +770,17 @@ async fn year_reports(state: &Shared, year: i64) -> Result<Vec<Alerted>, sqlx::E
         .map(|report| {
             let [errors, warnings, publications, published_warnings] =
                 extra.get(&report.id).copied().unwrap_or_default();
+            let (audit_errors, audit_findings, audit_note) =
+                audits.remove(&report.id).unwrap_or_default();
             Alerted {
                 report,
                 errors,
                 warnings,
                 publications,
                 published_warnings,
+                audit_errors,
+                audit_findings,
+                audit_note,
             }
         })
         .collect())
@@ -778,6 +822,7 @@ pub async fn summary(
             deadline: a.report.deadline.clone(),
             overdue: a.report.overdue,
             errors: a.errors,
+            audit_errors: a.audit_errors.unwrap_or(0),
             corrected: a.publications > 1,
         })
         .collect();

@@ -116,6 +116,47 @@ async fn who_is_late_who_has_errors_who_published_with_warnings() {
             StatusCode::FORBIDDEN
         );
 
+        // The published PDF was audited as a report from the web: what check
+        // passed, the audit passes (or, without poppler, says why it could not).
+        let row = sqlx::query("SELECT errors, note FROM publication_audits")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        assert_eq!(row.len(), 1, "{backend}");
+        let errors: Option<i64> = sqlx::Row::try_get(&row[0], 0).unwrap();
+        let note: Option<String> = sqlx::Row::try_get(&row[0], 1).unwrap();
+        let poppler = std::process::Command::new("pdftotext")
+            .arg("-v")
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if poppler {
+            assert_eq!(errors, Some(0), "{backend}: {note:?}");
+        } else {
+            assert!(errors.is_none() && note.is_some_and(|n| n.contains("pdftotext")));
+        }
+        // A publication whose PDF the audit finds wrong is listed with each error.
+        sqlx::query("UPDATE publication_audits SET errors = 1, findings = $1")
+            .bind(
+                r#"[{"rule":"AU-CHANGE","severity":"错误","at":"report.pdf 第31页 第 4 行","message":"增减率应为 5.36%，文中为 4.36%"}]"#,
+            )
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let html = rev.get("/work/alerts").await.text();
+        let wrong = html
+            .split("<h2>")
+            .find(|part| part.starts_with("公开文件经审读有误（1）"))
+            .unwrap_or_else(|| panic!("{backend}: {html}"));
+        assert!(
+            wrong.contains(&depts[0].name)
+                && wrong.contains("AU-CHANGE")
+                && wrong.contains("第31页")
+                && wrong.contains("文中为 4.36%"),
+            "{backend}: {wrong}"
+        );
+        let sum = rev.get("/work/summary?year=2022").await.text();
+        assert!(sum.contains("公开文件经审读有误的 1 个"), "{backend}");
+
         // Preparers may not see it; a year with no report is a 400 naming the field.
         let mut prep = p.user("px", Role::Preparer, Some(&depts[2].code)).await;
         assert_eq!(prep.get("/work/alerts").await.status, StatusCode::FORBIDDEN);
