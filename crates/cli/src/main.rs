@@ -229,7 +229,7 @@ enum AdminAction {
         /// 用户名
         username: String,
     },
-    /// 从 CSV 导入部门（列：编码,部门名称,单位,年度,批复日期）
+    /// 从 CSV 导入部门（列：编码,部门名称,单位,年度,批复日期,上级部门编码；最后一列填写的是单独填报的单位）
     ImportDepartments {
         /// CSV 文件
         csv: PathBuf,

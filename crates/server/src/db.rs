@@ -54,6 +54,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "publication audits",
         include_str!("../migrations/sqlite/0004_publication_audits.sql"),
     ),
+    (
+        5,
+        "unit reports",
+        include_str!("../migrations/sqlite/0005_unit_reports.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str, &str)] = &[
     (
@@ -75,6 +80,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         4,
         "publication audits",
         include_str!("../migrations/postgres/0004_publication_audits.sql"),
+    ),
+    (
+        5,
+        "unit reports",
+        include_str!("../migrations/postgres/0005_unit_reports.sql"),
     ),
 ];
 

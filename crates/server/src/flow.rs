@@ -287,9 +287,10 @@ fn build(loaded: &Loaded, report: &ReportRow) -> Result<Built, Vec<String>> {
     })
 }
 
-/// Last year's published report of a department, as the cross-year rules see
-/// it: the upload of its latest publication (a correction replaces the first).
-pub struct PreviousUpload {
+/// Another report's upload, as a rule sees it: last year's publication, or a
+/// unit's submitted report.
+#[derive(Clone, Debug)]
+pub struct StoredUpload {
     /// Store name of its upload.
     pub upload_sha: String,
     /// The upload's file name.
@@ -306,7 +307,7 @@ pub async fn previous_upload(
     department_id: i64,
     year: i64,
     as_of: Option<i64>,
-) -> Result<Option<PreviousUpload>, sqlx::Error> {
+) -> Result<Option<StoredUpload>, sqlx::Error> {
     let row = sqlx::query(
         "SELECT v.upload_sha, v.file_name, v.department_name, p.number FROM publications p \
          JOIN reports r ON r.id = p.report_id JOIN versions v ON v.id = p.version_id \
@@ -323,7 +324,7 @@ pub async fn previous_upload(
     };
     let department: String = row.try_get(2)?;
     let number: i64 = row.try_get(3)?;
-    Ok(Some(PreviousUpload {
+    Ok(Some(StoredUpload {
         upload_sha: row.try_get(0)?,
         file_name: row.try_get(1)?,
         label: if number > 1 {
@@ -337,27 +338,113 @@ pub async fn previous_upload(
     }))
 }
 
-/// Reads and checks an upload, against last year's publication when there is
-/// one (blocking: call off the async workers). Last year's upload was read and
-/// published before; if it cannot be read now, the cross-year rules are skipped
-/// rather than the upload refused. An upload of another year than the report's
-/// is not last year's successor: it is read without, and `build` then says
-/// which year it holds.
+/// The other reports a department's upload is checked against: last year's
+/// publication (the cross-year rules) and its units' submitted reports of the
+/// same year (their sum, XU-SUM) — the units only when every unit has one.
+#[derive(Clone, Debug, Default)]
+pub struct Others {
+    /// Last year's publication.
+    pub previous: Option<StoredUpload>,
+    /// Each unit's latest submitted (or approved, published) version.
+    pub units: Vec<StoredUpload>,
+    /// Units without one: `某单位（填报中）`.
+    pub units_missing: Vec<String>,
+}
+
+impl Others {
+    /// The units' reports to sum: all of them, or none while one is missing.
+    pub fn units_to_sum(&self) -> &[StoredUpload] {
+        if self.units_missing.is_empty() {
+            &self.units
+        } else {
+            &[]
+        }
+    }
+}
+
+/// What a department's upload of `year` is checked against (see [`Others`]);
+/// last year's publication as of `as_of` as in [`previous_upload`].
+pub async fn others(
+    db: &Db,
+    department_id: i64,
+    year: i64,
+    as_of: Option<i64>,
+) -> Result<Others, sqlx::Error> {
+    let previous = previous_upload(db, department_id, year, as_of).await?;
+    let rows = sqlx::query(
+        "SELECT d.name, r.state, v.upload_sha, v.file_name, v.number FROM departments d \
+         LEFT JOIN reports r ON r.department_id = d.id AND r.year = $2 \
+         LEFT JOIN versions v ON v.report_id = r.id AND v.number = r.latest_version \
+         WHERE d.parent_id = $1 ORDER BY d.code",
+    )
+    .bind(department_id)
+    .bind(year)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out = Others {
+        previous,
+        ..Others::default()
+    };
+    for r in &rows {
+        let name: String = r.try_get(0)?;
+        let state: Option<String> = r.try_get(1)?;
+        let sha: Option<String> = r.try_get(2)?;
+        match (state.as_deref(), sha) {
+            (Some(st @ ("submitted" | "approved" | "published")), Some(sha)) => {
+                let number: i64 = r.try_get(4)?;
+                out.units.push(StoredUpload {
+                    upload_sha: sha,
+                    file_name: r.try_get(3)?,
+                    label: format!(
+                        "{name} {year} 年度单位报告（第 {number} 版，{}）",
+                        state_label(st)
+                    ),
+                });
+            }
+            (st, _) => out.units_missing.push(format!(
+                "{name}（{}）",
+                st.map_or("未开通本年度报告", state_label)
+            )),
+        }
+    }
+    Ok(out)
+}
+
+/// Reads and checks an upload against the other reports given (blocking: call
+/// off the async workers). Those were read and checked before; one that cannot
+/// be read now is left out (its rules skipped) rather than the upload refused.
+/// An upload of another year than the report's is not last year's successor:
+/// it is read without, and `build` then says which year it holds.
 pub fn load_checked(
     store: &crate::store::Store,
     bytes: &[u8],
     name: &str,
-    previous: Option<&PreviousUpload>,
+    others: &Others,
 ) -> Result<juesuan_engine::Loaded, juesuan_engine::Failure> {
-    let prev = previous.and_then(|p| {
+    fn read<'a>(
+        store: &crate::store::Store,
+        p: &'a StoredUpload,
+    ) -> Option<(juesuan_engine::Loaded, &'a str)> {
         let b = store.get(&p.upload_sha).ok()?;
         juesuan_engine::load_upload(&b, &p.file_name, juesuan_engine::Against::default())
             .ok()
             .map(|l| (l, p.label.as_str()))
-    });
+    }
+    let prev = others.previous.as_ref().and_then(|p| read(store, p));
+    let units: Vec<(juesuan_engine::Loaded, &str)> = others
+        .units_to_sum()
+        .iter()
+        .map_while(|p| read(store, p))
+        .collect();
+    let units: Vec<(&juesuan_engine::Loaded, &str)> = if units.len() == others.units_to_sum().len()
+    {
+        units.iter().map(|(l, label)| (l, *label)).collect()
+    } else {
+        Vec::new()
+    };
     let against = juesuan_engine::Against {
         previous: prev.as_ref().map(|(l, label)| (l, *label)),
-        ..juesuan_engine::Against::default()
+        units: &units,
     };
     match juesuan_engine::load_upload(bytes, name, against) {
         Err(juesuan_engine::Failure::Other(_)) if prev.is_some() => {
@@ -386,10 +473,10 @@ pub async fn upload(
     let name = file_name.to_string();
     let report_copy = report.clone();
     let store = state.store.clone();
-    let previous = previous_upload(&state.db, report.department_id, report.year, None).await?;
+    let others = others(&state.db, report.department_id, report.year, None).await?;
     // Reading and checking is CPU work: off the async workers.
     let prepared = tokio::task::spawn_blocking(move || {
-        let loaded = load_checked(&store, &bytes, &name, previous.as_ref())
+        let loaded = load_checked(&store, &bytes, &name, &others)
             .map_err(|f| UploadError::Input(failure_lines(f)))?;
         let built = build(&loaded, &report_copy).map_err(UploadError::Input)?;
         let findings = to_json(&built.findings);

@@ -126,18 +126,18 @@ pub(crate) fn fonts(state: &Shared) -> Result<juesuan_engine::Fonts, String> {
 /// Rendered files: (name, bytes).
 type Files = Vec<(String, Vec<u8>)>;
 
-/// Loads a version's upload again (against last year's publication, when
-/// given, so that the published findings include the cross-year ones) and
-/// renders `formats`.
+/// Loads a version's upload again (against the other reports given — last
+/// year's publication, the units' reports — so that the published findings
+/// include the cross-year and unit ones) and renders `formats`.
 fn render_version(
     state: &Shared,
     upload_sha: &str,
     file_name: &str,
-    previous: Option<&crate::flow::PreviousUpload>,
+    others: &crate::flow::Others,
     formats: &[Format],
 ) -> Result<(Files, juesuan_engine::city::Headline), String> {
     let bytes = state.store.get(upload_sha)?;
-    let loaded = crate::flow::load_checked(&state.store, &bytes, file_name, previous)
+    let loaded = crate::flow::load_checked(&state.store, &bytes, file_name, others)
         .map_err(|f| crate::flow::failure_lines(f).join("；"))?;
     let fonts = if formats.contains(&Format::Pdf) {
         Some(fonts(state)?)
@@ -250,7 +250,13 @@ async fn pdf(state: &Shared, job: &Job) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let st = state.clone();
     let pdf_sha = tokio::task::spawn_blocking(move || {
-        let (files, _) = render_version(&st, &sha, &name, None, &[Format::Pdf])?;
+        let (files, _) = render_version(
+            &st,
+            &sha,
+            &name,
+            &crate::flow::Others::default(),
+            &[Format::Pdf],
+        )?;
         let pdf = files.into_iter().next().ok_or("PDF 未生成")?.1;
         st.store.put(&pdf)
     })
@@ -304,7 +310,7 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
     let year: i64 = row.try_get(6).map_err(e)?;
     // Against last year's publication as it stood when this version was uploaded:
     // the findings published are those the preparer and the reviewer saw.
-    let previous = crate::flow::previous_upload(
+    let others = crate::flow::others(
         &state.db,
         row.try_get(7).map_err(e)?,
         year,
@@ -325,13 +331,8 @@ async fn publish(state: &Shared, job: &Job) -> Result<(), String> {
         .map_err(e)?;
     let st = state.clone();
     let stored = tokio::task::spawn_blocking(move || {
-        let (files, headline) = render_version(
-            &st,
-            &upload_sha,
-            &file_name,
-            previous.as_ref(),
-            &Format::ALL,
-        )?;
+        let (files, headline) =
+            render_version(&st, &upload_sha, &file_name, &others, &Format::ALL)?;
         let mut out = Vec::new();
         let mut pdf = None;
         for (name, bytes) in files {

@@ -188,8 +188,9 @@ pub async fn reset_password(db: &Db, user_id: i64) -> Result<String, String> {
     Ok(password)
 }
 
-/// Imports departments from CSV: `编码,部门名称,单位,年度,批复日期` with a header
-/// row; 单位 separated by `；` or `;`; 年度 and 批复日期 may be empty. Every row is
+/// Imports departments from CSV: `编码,部门名称,单位,年度,批复日期,上级部门编码`
+/// with a header row; 单位 separated by `；` or `;`; 年度, 批复日期 and 上级部门编码
+/// may be empty (a row with 上级部门编码 is a unit that submits its own report). Every row is
 /// checked before anything is written; an error names its line.
 pub async fn import_departments(db: &Db, text: &str) -> Result<usize, Vec<String>> {
     let mut reader = csv::ReaderBuilder::new()
@@ -208,7 +209,13 @@ pub async fn import_departments(db: &Db, text: &str) -> Result<usize, Vec<String
             }
         };
         let get = |k: usize| rec.get(k).unwrap_or("").trim().to_string();
-        let (code, name, units, year, date) = (get(0), get(1), get(2), get(3), get(4));
+        let (code, name, units, year, date, parent) =
+            (get(0), get(1), get(2), get(3), get(4), get(5));
+        if !parent.is_empty()
+            && let Some(p) = code_problem(&parent)
+        {
+            errors.push(format!("第 {line} 行 上级部门编码：{p}"));
+        }
         if let Some(p) = code_problem(&code) {
             errors.push(format!("第 {line} 行 编码：{p}"));
         }
@@ -239,7 +246,7 @@ pub async fn import_departments(db: &Db, text: &str) -> Result<usize, Vec<String
             .map(|s| s.trim().to_string())
             .filter(|s| !s.is_empty())
             .collect();
-        rows.push((code, name, units, year, date));
+        rows.push((code, name, units, year, date, parent));
     }
     if rows.len() > 20_000 {
         errors.push(format!(
@@ -247,11 +254,55 @@ pub async fn import_departments(db: &Db, text: &str) -> Result<usize, Vec<String
             rows.len()
         ));
     }
+    // Units' departments, checked before anything is written too: in the file
+    // (and not a unit there) or already a department (and not a unit).
+    let in_file: std::collections::HashMap<&str, &str> =
+        rows.iter().map(|r| (r.0.as_str(), r.5.as_str())).collect();
+    for (i, r) in rows.iter().enumerate() {
+        let (code, parent) = (&r.0, &r.5);
+        if parent.is_empty() {
+            continue;
+        }
+        let line = i + 2;
+        let problem = if parent == code {
+            Some("不能是自己的上级部门".to_string())
+        } else if in_file.get(code.as_str()).is_some() && rows.iter().any(|o| &o.5 == code) {
+            Some(format!("“{code}” 有下属单位，不能再作为单位"))
+        } else {
+            match in_file.get(parent.as_str()) {
+                Some(grand) if !grand.is_empty() => {
+                    Some(format!("“{parent}” 本身是单位，不能再有下属单位"))
+                }
+                Some(_) => None,
+                None => match sqlx::query("SELECT parent_id FROM departments WHERE code = $1")
+                    .bind(parent)
+                    .fetch_optional(&db.pool)
+                    .await
+                {
+                    Ok(None) => Some(format!("上级部门 “{parent}” 不存在")),
+                    Ok(Some(row)) => match row.try_get::<Option<i64>, _>(0) {
+                        Ok(Some(_)) => Some(format!("“{parent}” 本身是单位，不能再有下属单位")),
+                        Ok(None) => None,
+                        Err(e) => Some(e.to_string()),
+                    },
+                    Err(e) => Some(e.to_string()),
+                },
+            }
+        };
+        if let Some(p) = problem {
+            errors.push(format!("第 {line} 行 上级部门编码：{p}"));
+        }
+    }
     if !errors.is_empty() {
         return Err(errors);
     }
     let n = rows.len();
-    for (code, name, units, year, date) in rows {
+    let parents: Vec<(String, String, usize)> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.0.clone(), r.5.clone(), i + 2))
+        .collect();
+    for (code, name, units, year, date, _) in rows {
         let id = upsert_department(db, &code, &name, &units)
             .await
             .map_err(|e| vec![e])?;
@@ -262,6 +313,12 @@ pub async fn import_departments(db: &Db, text: &str) -> Result<usize, Vec<String
                 .await
                 .map_err(|e| vec![format!("{code}：{e}")])?;
         }
+    }
+    // Units after every row exists: a unit may come before its department.
+    for (code, parent, line) in parents.iter().filter(|(_, p, _)| !p.is_empty()) {
+        set_parent(db, code, Some(parent))
+            .await
+            .map_err(|e| vec![format!("第 {line} 行 上级部门编码：{e}")])?;
     }
     Ok(n)
 }
@@ -275,6 +332,51 @@ pub async fn department_by_code(db: &Db, code: &str) -> Result<Option<i64>, Stri
         .map_err(|e| e.to_string())?;
     row.map(|r| r.try_get(0).map_err(|e| e.to_string()))
         .transpose()
+}
+
+/// Makes the department `code` a unit (单位) of `parent` that submits its own
+/// report, or (`None`) a department again. One level: a department with units
+/// cannot become a unit, nor a unit have units.
+pub async fn set_parent(db: &Db, code: &str, parent: Option<&str>) -> Result<(), String> {
+    let e = |e: sqlx::Error| e.to_string();
+    let id = department_by_code(db, code)
+        .await?
+        .ok_or_else(|| format!("没有编码为 “{code}” 的部门"))?;
+    let parent_id = match parent.map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) if p == code => return Err(format!("“{code}” 不能是自己的上级部门")),
+        Some(p) => {
+            let row = sqlx::query("SELECT id, parent_id FROM departments WHERE code = $1")
+                .bind(p)
+                .fetch_optional(&db.pool)
+                .await
+                .map_err(e)?
+                .ok_or_else(|| format!("上级部门 “{p}” 不存在"))?;
+            let grand: Option<i64> = row.try_get(1).map_err(e)?;
+            if grand.is_some() {
+                return Err(format!("“{p}” 本身是单位，不能再有下属单位"));
+            }
+            let children: i64 =
+                sqlx::query("SELECT COUNT(*) FROM departments WHERE parent_id = $1")
+                    .bind(id)
+                    .fetch_one(&db.pool)
+                    .await
+                    .map_err(e)?
+                    .try_get(0)
+                    .map_err(e)?;
+            if children > 0 {
+                return Err(format!("“{code}” 有下属单位，不能再作为单位"));
+            }
+            Some(row.try_get::<i64, _>(0).map_err(e)?)
+        }
+    };
+    sqlx::query("UPDATE departments SET parent_id = $1 WHERE id = $2")
+        .bind(parent_id)
+        .bind(id)
+        .execute(&db.pool)
+        .await
+        .map_err(e)?;
+    Ok(())
 }
 
 /// A user's id by name.

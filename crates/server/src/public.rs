@@ -816,7 +816,8 @@ pub async fn password(
     ))
 }
 
-/// Every department's latest publication of a year, with its headline figures.
+/// Every department's latest publication of a year, with its headline figures
+/// (departments only: a unit that submits its own report is in its department's).
 pub(crate) async fn entries(
     state: &Shared,
     year: i64,
@@ -825,7 +826,8 @@ pub(crate) async fn entries(
         "SELECT d.code, d.name, p.number, h.headline FROM publications p \
          JOIN reports r ON r.id = p.report_id JOIN departments d ON d.id = r.department_id \
          JOIN publication_headlines h ON h.publication_id = p.id \
-         WHERE r.year = $1 AND p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
+         WHERE r.year = $1 AND d.parent_id IS NULL \
+         AND p.number = (SELECT MAX(q.number) FROM publications q WHERE q.report_id = p.report_id) \
          ORDER BY d.code",
     )
     .bind(year)

@@ -144,11 +144,17 @@ async fn report_page(
     } else {
         None
     };
+    // Units that submit their own reports: which are summed, which are awaited.
+    let others = flow::others(&state.db, r.department_id, r.year, None)
+        .await
+        .map_err(&db)?;
+    let units: Vec<&str> = others.units.iter().map(|u| u.label.as_str()).collect();
     Ok(pages::render(
         status,
         "report.html",
         context! {
             title => format!("{} {} 年度", r.department, r.year), r => r, public_url => public_url,
+            units => units, units_missing => others.units_missing,
             versions => versions.clone(), has_versions => !versions.is_empty(), can_upload => can_upload,
             upload_note => upload_note, upload_errors => upload_errors,
             events => events(state, r.id).await.map_err(&db)?,
