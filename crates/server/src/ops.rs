@@ -266,7 +266,7 @@ pub async fn import_departments(db: &Db, text: &str) -> Result<usize, Vec<String
         let line = i + 2;
         let problem = if parent == code {
             Some("不能是自己的上级部门".to_string())
-        } else if in_file.get(code.as_str()).is_some() && rows.iter().any(|o| &o.5 == code) {
+        } else if rows.iter().any(|o| &o.5 == code) {
             Some(format!("“{code}” 有下属单位，不能再作为单位"))
         } else {
             match in_file.get(parent.as_str()) {
