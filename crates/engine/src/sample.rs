@@ -366,3 +366,28 @@ pub fn years(
     }
     out
 }
+
+/// A department's report as the reports of its units, named `names`: the first
+/// holds every figure and project of the department, the others (units with no
+/// income or expenditure that year) none — so that the units' facts sum to the
+/// department's exactly, as `XU-SUM` requires.
+pub fn units(report: &Report, names: &[&str]) -> Vec<Report> {
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            let mut r = report.clone();
+            r.meta.department = (*name).to_string();
+            if i > 0 {
+                r.facts.functional.clear();
+                r.facts.economic.clear();
+                r.facts.scalars.clear();
+                r.projects.clear();
+                r.narrative.amounts.clear();
+                r.narrative.counts.clear();
+                r.narrative.lists.clear();
+            }
+            r
+        })
+        .collect()
+}

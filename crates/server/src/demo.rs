@@ -4,7 +4,8 @@
 //! departments' reports are made up by [`juesuan_engine::sample`] (the example
 //! scaled, consistent across tables and years) for 2021 and 2022, with one 2022
 //! report carrying a wrong 上年数 (held at 填报中 by the cross-year rule), one
-//! not uploaded, and 2023 open for collection.
+//! not uploaded, and 2023 open for collection. The finance bureau's two units
+//! submit their own 2022 reports, and its upload is checked against their sum.
 
 use crate::auth::{Role, User};
 use crate::web::Shared;
@@ -107,6 +108,27 @@ pub async fn load(state: &Shared) -> Result<Vec<String>, String> {
             },
         ));
     }
+    // The finance bureau's two units submit their own 2022 reports.
+    let mut units = Vec::new();
+    for (code, name) in UNITS {
+        let id = ops::upsert_department(&state.db, code, name, &[]).await?;
+        ops::set_parent(&state.db, code, Some(WITH_UNITS)).await?;
+        let date = YEARS
+            .iter()
+            .find(|(y, _)| *y == 2022)
+            .map_or("2023-08-20", |(_, d)| *d);
+        let r = ops::approval(&state.db, id, 2022, date).await?;
+        let username = format!("d{code}");
+        let (uid, _) = ops::create_user(
+            &state.db,
+            &username,
+            &format!("{name}填报员"),
+            Role::Preparer,
+            Some(id),
+        )
+        .await?;
+        units.push((r, preparer(uid, &username, id), (*name).to_string()));
+    }
     let mut reports = Vec::new();
     for (year, date) in YEARS {
         if *year >= 2022 {
@@ -196,6 +218,31 @@ pub async fn load(state: &Shared) -> Result<Vec<String>, String> {
     .await
     .map_err(|e| e.to_string())??;
     for year in [2021_i64, 2022] {
+        if year == 2022 {
+            // The units first: the bureau's upload is then checked against their sum.
+            let Some(whole) = city
+                .iter()
+                .zip(&made)
+                .find(|((_, d), _)| d.code == WITH_UNITS)
+                .and_then(|(_, books)| books.iter().find(|(y, _)| *y == 2022))
+            else {
+                return Err("演示单位的部门未找到".to_string());
+            };
+            let books = tokio::task::spawn_blocking({
+                let whole = whole.1.clone();
+                let names: Vec<String> = UNITS.iter().map(|(_, n)| (*n).to_string()).collect();
+                move || unit_books(&whole, &names)
+            })
+            .await
+            .map_err(|e| e.to_string())??;
+            for ((r, u, name), book) in units.iter().zip(books) {
+                let file = format!("{name}2022年度决算公开.xlsx");
+                let outcome = through(state, u, &reviewer, *r, &file, book).await?;
+                if outcome != PUBLISHED {
+                    lines.push(format!("  {name} 2022 年度：{outcome}"));
+                }
+            }
+        }
         for ((d, dept), books) in city.iter().zip(&made) {
             if year == 2022 && dept.code == NOT_UPLOADED {
                 continue;
@@ -215,6 +262,12 @@ pub async fn load(state: &Shared) -> Result<Vec<String>, String> {
         jobs::drain(state).await.map_err(e)?;
     }
     lines.push(format!(
+        "  {}的两个单位单独填报 2022 年度报告，部门的上传与两单位之和核对。",
+        CITY.iter()
+            .find(|(c, _, _)| *c == WITH_UNITS)
+            .map_or("", |(_, n, _)| *n)
+    ));
+    lines.push(format!(
         "  其余部门 2021、2022 年度的报告已公开；{} 2022 年度未上传；2023 年度收集中。",
         CITY.iter()
             .find(|(c, _, _)| *c == NOT_UPLOADED)
@@ -224,6 +277,24 @@ pub async fn load(state: &Shared) -> Result<Vec<String>, String> {
 }
 
 const PUBLISHED: &str = "已公开";
+
+/// The department whose units submit their own reports (2022), and the units.
+const WITH_UNITS: &str = "001";
+const UNITS: &[(&str, &str)] = &[
+    ("001-01", "晋城市财政局机关"),
+    ("001-02", "晋城市国库支付中心"),
+];
+
+/// The units' workbooks of a department's workbook ([`sample::units`]).
+fn unit_books(whole: &[u8], names: &[String]) -> Result<Vec<Vec<u8>>, String> {
+    let (report, profile) =
+        juesuan_xlsx::form::read_workbook_bytes(whole, "演示.xlsx").map_err(|e| e.to_string())?;
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    sample::units(&report, &names)
+        .iter()
+        .map(|r| juesuan_xlsx::form::form(r, profile).map_err(|e| e.to_string()))
+        .collect()
+}
 
 fn preparer(id: i64, username: &str, department: i64) -> User {
     User {

@@ -20,17 +20,14 @@ async fn a_departments_upload_is_checked_against_its_units_reports() {
     let dept = sample::department("晋城市", 0);
     let report = sample::years(&base, profile, &dept, 0, &[2022], &[]).remove(0);
     // 本级 spends everything; the other unit nothing: their sum is the department.
-    let mut own = report.clone();
-    own.meta.department = format!("{}本级", dept.name);
-    let mut other = report.clone();
-    other.meta.department = format!("{}下属中心", dept.name);
-    other.facts.functional.clear();
-    other.facts.economic.clear();
-    other.facts.scalars.clear();
-    other.projects.clear();
-    other.narrative.amounts.clear();
-    other.narrative.counts.clear();
-    other.narrative.lists.clear();
+    let split = sample::units(
+        &report,
+        &[
+            &format!("{}本级", dept.name),
+            &format!("{}下属中心", dept.name),
+        ],
+    );
+    let (own, other) = (&split[0], &split[1]);
     let mut wrong = report.clone();
     wrong
         .facts
