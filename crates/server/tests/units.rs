@@ -38,12 +38,12 @@ async fn a_departments_upload_is_checked_against_its_units_reports() {
         (
             format!("{}01", dept.code),
             own.meta.department.clone(),
-            book(&own),
+            book(own),
         ),
         (
             format!("{}02", dept.code),
             other.meta.department.clone(),
-            book(&other),
+            book(other),
         ),
     ];
     for backend in common::backends() {
