@@ -96,7 +96,30 @@ impl Typeset {
             creator: Smart::Custom(Some(format!("juesuan {}", env!("CARGO_PKG_VERSION")))),
             ..typst_pdf::PdfOptions::default()
         };
-        typst_pdf::pdf(&self.document, &options).map_err(|e| PdfError::Typeset(diagnostics(&e)))
+        let mut pdf = typst_pdf::pdf(&self.document, &options)
+            .map_err(|e| PdfError::Typeset(diagnostics(&e)))?;
+        without_suspects(&mut pdf);
+        Ok(pdf)
+    }
+}
+
+/// The catalog's `/MarkInfo` as typst writes it: `/Suspects false` is the
+/// default, and poppler reports "Syntax Error: Suspects object is wrong type
+/// (boolean)" on every page it reads of such a file.
+const MARK_INFO: &[u8] = b"/MarkInfo<</Marked true/Suspects false>>";
+
+/// Blanks the `/Suspects false` of the catalog's `/MarkInfo` with spaces of the
+/// same length — every byte offset (the cross-reference table) stays valid, and
+/// the dictionary means the same. Written as a post-pass because typst's PDF
+/// options do not expose it; the catalog is not in a compressed stream, and a
+/// file without the exact dictionary is left as it is.
+fn without_suspects(pdf: &mut [u8]) {
+    const SUSPECTS: &[u8] = b"/Suspects false";
+    if let Some(at) = pdf.windows(MARK_INFO.len()).position(|w| w == MARK_INFO) {
+        let from = at + MARK_INFO.len() - 2 - SUSPECTS.len();
+        if let Some(span) = pdf.get_mut(from..from + SUSPECTS.len()) {
+            span.fill(b' ');
+        }
     }
 }
 
