@@ -128,7 +128,16 @@ pub fn check(a: &CheckArgs) -> Outcome {
     )
     .map_err(fail)?;
     if a.format == "json" {
-        json(&loaded.findings)?;
+        let (errors, warnings, infos) = counts(&loaded.findings);
+        json(&serde_json::json!({
+            "schema": CHECK_SCHEMA,
+            "input": input.display().to_string(),
+            "department": loaded.report.meta.department,
+            "year": loaded.report.meta.year,
+            "profile": loaded.profile.id,
+            "counts": { "error": errors, "warning": warnings, "info": infos },
+            "findings": loaded.findings,
+        }))?;
     } else {
         let mut s = findings_text(&loaded.findings, a.all);
         s.push_str(&summary(&loaded, input));
@@ -140,6 +149,10 @@ pub fn check(a: &CheckArgs) -> Outcome {
     }
     Ok(exit_of(&loaded.findings, a.strict))
 }
+
+/// The version of `check --format json`'s shape: an object with `schema`,
+/// `counts` and `findings` (one input) or `inputs` (several).
+const CHECK_SCHEMA: &str = "juesuan/check@1";
 
 /// One input's result in `check --format json` of several inputs.
 #[derive(Serialize)]
@@ -220,7 +233,11 @@ fn many(a: &CheckArgs) -> Outcome {
                 },
             })
             .collect();
-        json(&rows)?;
+        json(&serde_json::json!({
+            "schema": CHECK_SCHEMA,
+            "counts": { "clean": clean, "failing": failing, "unusable": unusable },
+            "inputs": rows,
+        }))?;
         return Ok(code);
     }
     let mut s = String::new();

@@ -368,8 +368,11 @@ fn explain(id: &str) -> Outcome {
             .chain(juesuan_audit::rules::RULES.iter().map(|r| r.id))
             .collect();
         term::errln(&format!(
-            "错误：没有规则 “{id}”{}。运行 juesuan rules 查看全部规则。",
-            juesuan_ingest::did_you_mean(&id.to_uppercase(), ids.iter().copied())
+            "错误：没有规则 “{id}”{}运行 juesuan rules 查看全部规则。",
+            match juesuan_ingest::did_you_mean(&id.to_uppercase(), ids.iter().copied()) {
+                s if s.is_empty() => "。".to_string(),
+                s => s,
+            }
         ));
         return Ok(ExitCode::from(2));
     };
@@ -493,19 +496,20 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(
-                e.kind(),
-                ErrorKind::DisplayHelp
-                    | ErrorKind::DisplayVersion
-                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-            ) {
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
                 return match term::out(&e.to_string()) {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(code) => code,
                 };
             }
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                // No subcommand: the help, as for any other unusable command line.
+                term::errln(&format!("{e}"));
+                return ExitCode::from(2);
+            }
             term::errln(&format!(
-                "命令行参数有误（运行 juesuan --help 查看用法）：\n{e}"
+                "命令行参数有误（运行 juesuan --help 查看用法）：\n{}",
+                cli_error(&e)
             ));
             return ExitCode::from(2);
         }
@@ -515,6 +519,62 @@ fn main() -> ExitCode {
         _ if PANICKED.load(std::sync::atomic::Ordering::SeqCst) => ExitCode::from(PANIC_EXIT),
         Ok(Ok(code) | Err(code)) => code,
         Err(_) => ExitCode::from(PANIC_EXIT),
+    }
+}
+
+/// clap's error in Chinese for the common kinds (an unknown subcommand or
+/// option, with one "did you mean"; a missing or invalid value); clap's own
+/// text for the rest.
+fn cli_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let one = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => v.first().cloned(),
+        _ => None,
+    };
+    let all = |k: ContextKind| match e.get(k) {
+        Some(ContextValue::Strings(v)) => v.join("、"),
+        Some(ContextValue::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    let hint = |k: ContextKind| {
+        one(k)
+            .map(|s| format!("，是否应为 “{s}”？"))
+            .unwrap_or_else(|| "。".to_string())
+    };
+    match e.kind() {
+        ErrorKind::InvalidSubcommand => format!(
+            "没有子命令 “{}”{}",
+            one(ContextKind::InvalidSubcommand).unwrap_or_default(),
+            hint(ContextKind::SuggestedSubcommand)
+        ),
+        ErrorKind::UnknownArgument => format!(
+            "不认识的参数 “{}”{}",
+            one(ContextKind::InvalidArg).unwrap_or_default(),
+            hint(ContextKind::SuggestedArg)
+        ),
+        ErrorKind::MissingRequiredArgument => {
+            format!("缺少必需的参数：{}。", all(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidValue => {
+            let valid = all(ContextKind::ValidValue);
+            format!(
+                "参数 {} 的值 “{}” 无效{}",
+                one(ContextKind::InvalidArg).unwrap_or_default(),
+                one(ContextKind::InvalidValue).unwrap_or_default(),
+                if valid.is_empty() {
+                    "。".to_string()
+                } else {
+                    format!("，可用：{valid}。")
+                }
+            )
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "参数 {} 不能与 {} 同时使用。",
+            one(ContextKind::InvalidArg).unwrap_or_default(),
+            all(ContextKind::PriorArg)
+        ),
+        _ => e.to_string(),
     }
 }
 

@@ -379,6 +379,53 @@ fn unknown_output_format_and_unknown_rule() {
         "{}",
         r.stderr
     );
+    assert!(
+        !r.stderr.contains("？。"),
+        "doubled punctuation: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_command_line_people_mistype_is_answered_in_chinese_with_exit_2() {
+    // No subcommand: the help, exit 2.
+    let r = juesuan(&[]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("check") && r.stdout.is_empty(),
+        "{}",
+        r.stderr
+    );
+    for (args, want) in [
+        (vec!["chek"], "没有子命令 “chek”，是否应为 “check”？"),
+        (
+            vec!["check", "--fromat", "json", "x"],
+            "不认识的参数 “--fromat”，是否应为 “--format”？",
+        ),
+        (vec!["init"], "缺少必需的参数"),
+    ] {
+        let r = juesuan(&args);
+        assert_eq!(r.code, 2, "{args:?}");
+        assert!(r.stderr.contains(want), "{args:?}: {}", r.stderr);
+        assert!(!r.stderr.contains("error:"), "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn check_json_carries_its_schema_and_counts() {
+    let r = juesuan(&["check", example().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema"], "juesuan/check@1");
+    assert_eq!(v["counts"]["error"], 0);
+    let findings = v["findings"].as_array().unwrap();
+    let warnings = findings
+        .iter()
+        .filter(|f| f["severity"] == "warning")
+        .count();
+    assert_eq!(v["counts"]["warning"], warnings);
+    assert_eq!(v["year"], 2022);
+    assert_eq!(v["profile"], "shanxi-2022");
 }
 
 #[test]

@@ -133,7 +133,9 @@ fn check_of_many_inputs_checks_each_and_sums_up() {
     let r = juesuan(&["check", &paths[0], &missing, &paths[1], "--format", "json"]);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let rows = v.as_array().unwrap();
+    assert_eq!(v["schema"], "juesuan/check@1");
+    assert_eq!(v["counts"]["unusable"], 1);
+    let rows = v["inputs"].as_array().unwrap();
     assert_eq!(rows.len(), 3);
     assert_eq!(rows[0]["errors"], 0);
     assert!(
