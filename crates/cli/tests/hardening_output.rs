@@ -734,6 +734,9 @@ fn audit_output_extension_chooses_the_format() {
         "{}",
         page.get(..200).unwrap_or(&page)
     );
+    // Readable on a phone: the viewport is the device's, rows stack below 600 px.
+    assert!(page.contains("name=\"viewport\" content=\"width=device-width"));
+    assert!(page.contains("@media (max-width:600px)"));
     let json = t.path().join("f.JSON");
     juesuan(&["audit", s(&seed()), "-o", s(&json)]);
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
