@@ -89,6 +89,9 @@ enum Command {
         /// 即使发现错误也生成报告
         #[arg(long)]
         force: bool,
+        /// 输入不完整（情况说明缺少所需的输入）时仍生成，每页标“草稿”，不可公开
+        #[arg(long)]
+        draft: bool,
         /// 另加字体目录（可重复）；PDF 优先用已安装的思源/Noto CJK 字体，缺时用内置字体
         #[arg(long = "font-dir", value_name = "目录")]
         font_dir: Vec<PathBuf>,
@@ -263,7 +266,16 @@ pub(crate) fn fail(f: Failure) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathBuf]) -> Outcome {
+/// `build`; `allow` is (`--force`: despite errors, `--draft`: despite missing
+/// inputs, marked 草稿).
+fn build(
+    input: &Path,
+    out: &Path,
+    format: &str,
+    allow: (bool, bool),
+    font_dirs: &[PathBuf],
+) -> Outcome {
+    let (force, draft) = allow;
     let names: Vec<&str> = format
         .split(',')
         .map(str::trim)
@@ -301,7 +313,7 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
         let dirs = font_dirs.to_vec();
         std::thread::spawn(move || juesuan_pdf::load_fonts(&dirs))
     });
-    let loaded = load(input, None, juesuan_engine::Against::default()).map_err(fail)?;
+    let mut loaded = load(input, None, juesuan_engine::Against::default()).map_err(fail)?;
     let has_errors = loaded
         .findings
         .iter()
@@ -312,6 +324,24 @@ fn build(input: &Path, out: &Path, format: &str, force: bool, font_dirs: &[PathB
         term::errln("数据有错误，未生成报告。改正后重试，或加 --force 照样生成。");
         return Ok(ExitCode::from(1));
     }
+    // A blank or incomplete form does not make a report that looks publishable.
+    let missing = juesuan_engine::missing_inputs(&loaded);
+    if !missing.is_empty() && !draft {
+        let mut s = format!(
+            "输入不完整：情况说明缺少 {} 项所需的输入，未生成报告。\n",
+            missing.len()
+        );
+        for f in &missing {
+            let _ = std::fmt::Write::write_fmt(
+                &mut s,
+                format_args!("  {}：{}\n", f.location, f.message),
+            );
+        }
+        s.push_str("补齐后重试，或加 --draft 生成每页标有“草稿”、不可公开的报告。\n");
+        term::err(&s);
+        return Ok(ExitCode::from(1));
+    }
+    loaded.document.draft = draft && !missing.is_empty();
     let fonts = match fonts.map(std::thread::JoinHandle::join) {
         None => None,
         Some(Ok(Ok(f))) => Some(f),
@@ -609,8 +639,9 @@ fn run(cli: Cli) -> Outcome {
             output,
             format,
             force,
+            draft,
             font_dir,
-        } => build(&input, &output, &format, force, &font_dir),
+        } => build(&input, &output, &format, (force, draft), &font_dir),
         Command::Explain { rule } => explain(&rule),
         Command::Rules { markdown } => rules(markdown),
         Command::Score { input, format } => score(&input, &format),

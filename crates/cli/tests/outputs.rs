@@ -257,3 +257,75 @@ fn open_data_has_every_figure_once_and_a_package_describing_it() {
         "no 2013801 row with its class"
     );
 }
+
+/// A blank form does not build a report that looks publishable: `build` refuses,
+/// listing what is missing, and writes nothing; `--draft` builds it with 草稿
+/// on every page of the PDF and a banner on the HTML.
+#[test]
+fn a_blank_form_builds_only_as_a_draft() {
+    let t = tempfile::tempdir().unwrap();
+    let form = t.path().join("blank.xlsx");
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_juesuan"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let s = run(&[
+        "init",
+        "--xlsx",
+        form.to_str().unwrap(),
+        "--department",
+        "某某局",
+        "--year",
+        "2022",
+    ]);
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let out = t.path().join("out");
+    let s = run(&["build", form.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&s.stderr);
+    assert_eq!(s.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("输入不完整") && err.contains("--draft"),
+        "{err}"
+    );
+    assert!(err.contains("情况说明数据"), "names the sheet: {err}");
+    assert!(!out.exists(), "nothing written");
+    let s = run(&[
+        "build",
+        form.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--draft",
+    ]);
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("class=\"draft\""));
+    let text = Command::new("pdftotext")
+        .args(["-layout", out.join("report.pdf").to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert!(pages.len() > 3);
+    for (i, p) in pages.iter().enumerate() {
+        // Set at an angle, the two characters come out on lines of their own.
+        assert!(
+            p.contains('草') && p.contains('稿'),
+            "page {} has no 草稿 mark",
+            i + 1
+        );
+    }
+    // The example is complete: no mark.
+    let ex = t.path().join("ex");
+    build(&ex);
+    let html = std::fs::read_to_string(ex.join("report.html")).unwrap();
+    assert!(!html.contains("class=\"draft\""));
+    assert!(
+        html.contains("<h1>2022年单位决算公开报告</h1>"),
+        "the cover says what the title says"
+    );
+}

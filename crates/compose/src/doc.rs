@@ -17,6 +17,18 @@ pub struct Document {
     pub profile: String,
     /// Parts in order.
     pub parts: Vec<Part>,
+    /// Built with `--draft` from incomplete inputs: every page says 草稿.
+    pub draft: bool,
+}
+
+impl Document {
+    /// The cover's second line: the title without the department in front
+    /// (`2022年单位决算公开报告`), as the title says 部门 or 单位.
+    pub fn cover_line(&self) -> &str {
+        self.title
+            .strip_prefix(self.department.as_str())
+            .unwrap_or(&self.title)
+    }
 }
 
 /// 第一部分 … 第五部分.

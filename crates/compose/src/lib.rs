@@ -125,5 +125,6 @@ pub fn compose(
         year: report.meta.year,
         profile: profile.id.clone(),
         parts,
+        draft: false,
     })
 }

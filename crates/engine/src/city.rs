@@ -391,6 +391,7 @@ pub fn table_document(owner: &str, year: i64, tables: Vec<TableView>) -> Documen
         department: owner.to_string(),
         year: i32::try_from(year).unwrap_or(0),
         profile: String::new(),
+        draft: false,
         parts: vec![Part {
             id: "tables".to_string(),
             title,
@@ -958,6 +959,7 @@ pub fn summary(
         department: region.to_string(),
         year: i32::try_from(year).unwrap_or(0),
         profile: String::new(),
+        draft: false,
         parts: vec![Part {
             id: "summary".to_string(),
             title: format!("{region}{year}年度部门决算公开情况"),

@@ -216,6 +216,17 @@ pub fn check(
     })
 }
 
+/// What the report lacks to be published: the inputs its 情况说明 needs and
+/// was not given (the findings of `NARR-INPUT`, in order). Built without
+/// them, its text would print “（未填报）” or leave a sentence hanging.
+pub fn missing_inputs(loaded: &Loaded) -> Vec<&Finding> {
+    loaded
+        .findings
+        .iter()
+        .filter(|f| f.rule == "NARR-INPUT")
+        .collect()
+}
+
 /// Reads and checks an uploaded file: a workbook (by its content, whatever its
 /// name), or a zip of the text form. Every message names `name` and the place in
 /// it (sheet!cell, or the file of the zip and its line), never a temporary path.

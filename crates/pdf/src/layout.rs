@@ -18,6 +18,8 @@ pub struct PdfDoc {
     pub cover: String,
     /// Parts in order.
     pub parts: Vec<PPart>,
+    /// A draft: 草稿 on every page.
+    pub draft: bool,
 }
 
 /// A part (第一部分 …).
@@ -609,11 +611,8 @@ pub fn layout(doc: &Document) -> PdfDoc {
         title: doc.title.clone(),
         department: doc.department.clone(),
         year: doc.year,
-        cover: doc
-            .title
-            .strip_prefix(doc.department.as_str())
-            .unwrap_or(&doc.title)
-            .to_string(),
+        draft: doc.draft,
+        cover: doc.cover_line().to_string(),
         parts: doc
             .parts
             .iter()

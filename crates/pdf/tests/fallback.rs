@@ -54,6 +54,7 @@ fn doc() -> Document {
         department: "测试局".into(),
         year: 2022,
         profile: "shanxi-2022".into(),
+        draft: false,
         parts: vec![Part {
             id: "tables".into(),
             title: "第二部分 2022年部门决算表".into(),

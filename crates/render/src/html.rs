@@ -178,9 +178,14 @@ pub fn render(doc: &Document) -> String {
     );
     let _ = write!(
         out,
-        "<header class=\"cover\">\n<p class=\"dept\">{dept}</p>\n<h1>{year}年度部门决算公开报告</h1>\n<p class=\"subtitle\">{title}</p>\n</header>\n",
+        "{draft}<header class=\"cover\">\n<p class=\"dept\">{dept}</p>\n<h1>{cover}</h1>\n<p class=\"subtitle\">{title}</p>\n</header>\n",
+        draft = if doc.draft {
+            "<p class=\"draft\">草稿：输入不完整，不得作为公开报告</p>\n"
+        } else {
+            ""
+        },
         dept = esc(&doc.department),
-        year = doc.year,
+        cover = esc(doc.cover_line()),
         title = esc(&doc.title),
     );
     // Table of contents.

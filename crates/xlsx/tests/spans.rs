@@ -116,6 +116,7 @@ fn document(parts: Vec<Part>) -> Document {
         year: 2022,
         profile: "test".to_string(),
         parts,
+        draft: false,
     }
 }
 
