@@ -468,6 +468,28 @@ pub async fn drain(state: &Shared) -> Result<usize, sqlx::Error> {
     Ok(n)
 }
 
+/// Queues a failed job of a version again (its attempts from zero): the one a
+/// person retries after fixing what made it fail (a font, the disk). False when
+/// no job of that kind and target has failed.
+pub async fn retry(state: &Shared, kind: &str, target: i64, by: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE jobs SET state = 'queued', attempts = 0, progress = 0, lease_until = 0, message = $1, updated_at = $2 \
+         WHERE id = (SELECT MAX(id) FROM jobs WHERE kind = $3 AND target = $4) AND state = 'failed'",
+    )
+    .bind(format!("{by} 重新排队"))
+    .bind(now())
+    .bind(kind)
+    .bind(target)
+    .execute(&state.db.pool)
+    .await?
+    .rows_affected()
+        > 0;
+    if done {
+        state.jobs.notify_waiters();
+    }
+    Ok(done)
+}
+
 /// The latest job of a kind for a version, as (state, progress, message).
 pub async fn status(
     state: &Shared,

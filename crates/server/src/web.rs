@@ -500,6 +500,7 @@ pub fn router(state: Shared) -> Router {
         .route("/work/versions/{id}/submit", post(work::submit))
         .route("/work/versions/{id}/return", post(work::return_version))
         .route("/work/versions/{id}/approve", post(work::approve))
+        .route("/work/versions/{id}/retry", post(work::retry))
         .route("/admin", get(admin::page))
         .route("/admin/log", get(admin::log_page))
         .route("/admin/settings", post(admin::settings))

@@ -384,6 +384,13 @@ pub async fn version(
     let job = crate::jobs::status(&state, "pdf", v.id)
         .await
         .map_err(&db)?;
+    let publish_job = crate::jobs::status(&state, "publish", v.id)
+        .await
+        .map_err(&db)?;
+    // A failed job can be queued again: the PDF by whoever sees the version, the
+    // publication by the bureau.
+    let can_retry = job.as_ref().is_some_and(|j| j.0 == "failed")
+        || (user.is_bureau() && publish_job.as_ref().is_some_and(|j| j.0 == "failed"));
     let pending = !v.pdf_ready
         && job
             .as_ref()
@@ -399,6 +406,8 @@ pub async fn version(
             can_explain => can_explain, can_submit => can_submit, can_review => can_review,
             correction => published_before, anchors => anchors(&snapshot),
             job => job.map(|j| json!({ "state": j.0, "progress": j.1, "message": j.2 })),
+            publish_job => publish_job.map(|j| json!({ "state": j.0, "progress": j.1, "message": j.2 })),
+            can_retry => can_retry,
             // Reloading would wipe what a preparer or reviewer is typing: only a
             // page without a form refreshes itself while the PDF is built.
             refresh => if pending && !can_explain && !can_review { Some(3) } else { None },
@@ -603,6 +612,43 @@ pub async fn return_version(
         Change::Done => Ok(Redirect::to("/work").into_response()),
         Change::Refused(m) => Err(conflict(&viewer, &m, "/work")),
     }
+}
+
+/// `POST /work/versions/{id}/retry`: queues the version's failed jobs again —
+/// its PDF (anyone who sees the version), its publication (the bureau).
+pub async fn retry(
+    State(state): State<Shared>,
+    Extension(viewer): Extension<Viewer>,
+    Path(raw): Path<String>,
+) -> Page {
+    let user = viewer.require(&format!("/work/versions/{raw}"))?;
+    let (_, v) = visible_version(&state, &viewer, user, id(&viewer, &raw)?).await?;
+    let db = db_error(&viewer);
+    let mut any = crate::jobs::retry(&state, "pdf", v.id, &user.username)
+        .await
+        .map_err(&db)?;
+    if user.is_bureau() {
+        any |= crate::jobs::retry(&state, "publish", v.id, &user.username)
+            .await
+            .map_err(&db)?;
+    }
+    if !any {
+        return Err(conflict(
+            &viewer,
+            "这个版本没有失败的任务可重试。",
+            &format!("/work/versions/{}", v.id),
+        ));
+    }
+    let _ = flow::audit(
+        &state.db,
+        Some(user),
+        &viewer.ip,
+        "重试任务",
+        &format!("version:{}", v.id),
+        "",
+    )
+    .await;
+    Ok(Redirect::to(&format!("/work/versions/{}", v.id)).into_response())
 }
 
 /// `POST /work/versions/{id}/approve`: approves and queues the publication.

@@ -231,3 +231,42 @@ async fn a_full_disk_stores_nothing_and_says_so() {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
     drop(p);
 }
+
+#[tokio::test]
+async fn a_failed_publication_is_retried_by_the_bureau() {
+    for backend in common::backends() {
+        let p = Platform::new(backend).await;
+        let vid = submitted_and_approved(&p).await;
+        // Three attempts failed (a font missing, say): the job gave up.
+        sqlx::query(
+            "UPDATE jobs SET state = 'failed', attempts = 3, message = '无法加载字体' WHERE kind = 'publish'",
+        )
+        .execute(&p.state.db.pool)
+        .await
+        .unwrap();
+        let mut rev = p.user("rev2", Role::Reviewer, None).await;
+        let page = rev.get(&format!("/work/versions/{vid}")).await.text();
+        assert!(
+            page.contains("无法加载字体") && page.contains("重试失败的任务"),
+            "{backend}"
+        );
+        // A preparer may not retry a publication.
+        let mut prep = p.user("amr2", Role::Preparer, Some("065")).await;
+        prep.get(&format!("/work/versions/{vid}")).await;
+        let r = prep.post(&format!("/work/versions/{vid}/retry"), &[]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{backend}");
+        let r = rev.post(&format!("/work/versions/{vid}/retry"), &[]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
+        // The publication, and the preview PDF still waiting since the upload.
+        assert!(p.drain().await >= 1, "{backend}");
+        let mut public = p.client();
+        assert_eq!(
+            public.get("/r/065/2022/").await.location(),
+            "/r/065/2022/1/",
+            "{backend}"
+        );
+        // Nothing failed is left to retry.
+        let r = rev.post(&format!("/work/versions/{vid}/retry"), &[]).await;
+        assert_eq!(r.status, StatusCode::CONFLICT, "{backend}");
+    }
+}

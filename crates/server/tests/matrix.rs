@@ -343,6 +343,13 @@ async fn every_route_by_every_visitor() {
                 [303, 404, 403, 409, 409],
             ),
             (
+                "POST",
+                "/work/versions/{id}/retry",
+                format!("/work/versions/{v1}/retry"),
+                f(&[]),
+                [303, 404, 409, 409, 409],
+            ),
+            (
                 "GET",
                 "/admin",
                 "/admin".into(),
