@@ -846,10 +846,12 @@ pub fn source(
     paged: bool,
 ) -> SourceRef {
     SourceRef {
-        file: if paged {
-            format!("{path} 第{}页", line.page)
-        } else {
-            path.to_string()
+        file: match (paged, line.printed) {
+            (true, Some(n)) if n != line.page => {
+                format!("{path} 第{}页（页脚页码 -{n}-）", line.page)
+            }
+            (true, _) => format!("{path} 第{}页", line.page),
+            (false, _) => path.to_string(),
         },
         line: Some(if paged { line.in_page } else { line.no }),
         field: field.map(str::to_string),

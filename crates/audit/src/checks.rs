@@ -145,7 +145,9 @@ pub fn check(profile: &Profile, src: &Source, s: &Structure, tables: &Assembled)
     }
     // Text-level checks over every line.
     for l in &src.lines {
-        for what in juesuan_rules::text::leftovers(&l.text) {
+        // The line as the audit compacts it: a text the PDF's layers print twice
+        // (`。。` for `。`) counts once.
+        for what in juesuan_rules::text::leftovers(&compact(&l.text)) {
             let mut f = Finding::new(
                 "AU-LEFTOVER",
                 Severity::Error,
@@ -233,7 +235,7 @@ fn years(src: &Source) -> Vec<Finding> {
                 ));
             }
         }
-        for dup in juesuan_rules::text::doubled(&l.text) {
+        for dup in juesuan_rules::text::doubled(&c) {
             out.push(Finding::new(
                 "AU-PUNCT",
                 Severity::Warning,

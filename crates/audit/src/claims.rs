@@ -276,12 +276,47 @@ fn numbers_and_huge(s: &str) -> (Vec<Amount>, Vec<Pct>, Vec<String>) {
 }
 
 /// Lines that are page furniture, not text: page numbers and running titles.
-fn furniture(t: &str, title: &str) -> bool {
+fn furniture(t: &str, running: &std::collections::HashSet<&str>) -> bool {
     let t = t.trim();
     t.is_empty()
         || (t.starts_with('-') && t.ends_with('-') && t.len() <= 8)
         || t.chars().all(|c| c.is_ascii_digit())
-        || (!title.is_empty() && t == title)
+        || running.contains(t)
+}
+
+/// The running titles of a paged text: a line among the last two of a page
+/// that ends at least three pages and a quarter of them (the report's title
+/// under each page number). A sentence broken by a page break is read whole.
+fn running_titles(lines: &[Line]) -> std::collections::HashSet<&str> {
+    let mut tails: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    let mut pages = 0usize;
+    let mut i = lines.len();
+    while i > 0 {
+        let page = lines[i - 1].page;
+        let start = lines[..i]
+            .iter()
+            .rposition(|l| l.page != page)
+            .map_or(0, |p| p + 1);
+        pages += 1;
+        let mut seen = 0;
+        for l in lines[start..i].iter().rev() {
+            let t = l.text.trim();
+            if t.is_empty() {
+                continue;
+            }
+            *tails.entry(t).or_insert(0) += 1;
+            seen += 1;
+            if seen == 2 {
+                break;
+            }
+        }
+        i = start;
+    }
+    tails
+        .into_iter()
+        .filter(|(t, n)| *n >= 3 && *n * 4 >= pages && t.chars().count() >= 6)
+        .map(|(t, _)| t)
+        .collect()
 }
 
 /// The sentences of each narrative section, then of the text after the narrative
@@ -296,13 +331,14 @@ fn sentences(lines: &[Line], s: &Structure) -> Vec<Sentence> {
             end: lines.len(),
         });
     }
+    let running = running_titles(lines);
     for sec in &regions {
         let mut text = String::new();
         let mut starts: Vec<(usize, usize)> = Vec::new();
         let mut len = 0usize;
         for li in sec.title + 1..sec.end {
             let Some(l) = lines.get(li) else { break };
-            if furniture(&l.text, "") || legend(&l.text).is_some() {
+            if furniture(&l.text, &running) || legend(&l.text).is_some() {
                 continue;
             }
             starts.push((len, li));

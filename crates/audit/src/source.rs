@@ -44,6 +44,9 @@ pub struct Line {
     pub no: usize,
     /// 1-based line number within its page.
     pub in_page: usize,
+    /// The page number its page's footer prints (`-55-`, `第 55 页`, `55`), when
+    /// it prints one: findings name it beside the page's index in the file.
+    pub printed: Option<u32>,
 }
 
 /// What the input was.
@@ -408,6 +411,53 @@ fn normalize_newlines(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// The page number a footer line prints — `-55-`, `- 55 -`, `—55—`, `第55页`,
+/// `第 55 页（共 60 页）` — and whether it was the number alone (`55`), which
+/// only the page's last line may be.
+fn footer_number(line: &str) -> Option<(u32, bool)> {
+    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.split(['（', '(', '/']).next().unwrap_or("");
+    let (t, marked) = match t.strip_prefix('第').and_then(|r| r.strip_suffix('页')) {
+        Some(n) => (n, true),
+        None => {
+            let n = t.trim_matches(|c| matches!(c, '-' | '—' | '－' | '–'));
+            (n, n.len() < t.len())
+        }
+    };
+    if t.is_empty() || t.len() > 4 || !t.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok().map(|n| (n, !marked))
+}
+
+/// Sets each line's [`Line::printed`]: the page number among the last three
+/// non-empty lines of its page (the footer), the lowest such line winning; a
+/// number alone counts only on the last line.
+fn number_pages(lines: &mut [Line]) {
+    let mut start = 0;
+    while start < lines.len() {
+        let page = lines[start].page;
+        let end = lines[start..]
+            .iter()
+            .position(|l| l.page != page)
+            .map_or(lines.len(), |n| start + n);
+        let printed = lines[start..end]
+            .iter()
+            .rev()
+            .filter(|l| !l.text.trim().is_empty())
+            .take(3)
+            .enumerate()
+            .find_map(|(i, l)| match footer_number(&l.text) {
+                Some((n, alone)) if !alone || i == 0 => Some(n),
+                _ => None,
+            });
+        for l in &mut lines[start..end] {
+            l.printed = printed;
+        }
+        start = end;
+    }
+}
+
 /// Lines and pages of a text whose line ends are `\n` (one pass).
 fn split(text: &str) -> (Vec<Line>, u32) {
     let mut lines = Vec::new();
@@ -423,6 +473,7 @@ fn split(text: &str) -> (Vec<Line>, u32) {
                     page,
                     no,
                     in_page,
+                    printed: None,
                 });
             }
             page = page.saturating_add(1);
@@ -434,7 +485,11 @@ fn split(text: &str) -> (Vec<Line>, u32) {
             page,
             no,
             in_page,
+            printed: None,
         });
+    }
+    if page > 1 {
+        number_pages(&mut lines);
     }
     // A trailing form feed ends the last page; it does not start a new one.
     let pages = if text.trim_end().ends_with('\u{c}') || text.ends_with('\u{c}') {
@@ -813,5 +868,41 @@ mod tests {
             let got: Vec<(usize, &str)> = s.lines.iter().map(|l| (l.no, l.text.as_str())).collect();
             assert_eq!(got, [(1, "a"), (2, "b"), (3, "c")], "{text:?}");
         }
+    }
+}
+
+#[cfg(test)]
+mod footer_tests {
+    use super::*;
+
+    #[test]
+    fn footers_number_their_pages() {
+        for (line, n) in [
+            ("      -55-", Some((55, false))),
+            ("- 3 -", Some((3, false))),
+            ("—12—", Some((12, false))),
+            ("第 7 页（共 60 页）", Some((7, false))),
+            ("第7页", Some((7, false))),
+            ("  42  ", Some((42, true))),
+            ("2022年单位决算公开报告", None),
+            ("12345", None),
+            ("合计 100", None),
+        ] {
+            assert_eq!(footer_number(line), n, "{line}");
+        }
+    }
+
+    #[test]
+    fn each_page_takes_its_own_footer() {
+        // A cover with no number, then pages whose footers read -1- and -2-.
+        // A number alone counts only as the page's last line.
+        let text = "封面\n\n\u{c}正文第一页\n表格 1,234.00\n-1-\n某局2022年报告\n\u{c}第二页\n2\n\u{c}表\n4\n某局\n";
+        let (lines, pages) = split(text);
+        assert_eq!(pages, 4);
+        let on = |p: u32| lines.iter().find(|l| l.page == p).and_then(|l| l.printed);
+        assert_eq!((on(1), on(2), on(3), on(4)), (None, Some(1), Some(2), None));
+        let l = lines.iter().find(|l| l.text.contains("1,234.00")).unwrap();
+        let s = crate::assemble::source("r.pdf", l, None, true);
+        assert_eq!(s.file, "r.pdf 第2页（页脚页码 -1-）");
     }
 }
