@@ -158,8 +158,27 @@ fn the_example_built_with_the_shanghai_template() {
         "--format",
         "html,json",
     ]);
+    // The example's inputs are Shanxi's: the Shanghai 情况说明 asks for more
+    // (绩效 counts, 预留 procurement …), so only a draft is built.
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("输入不完整") && err.contains("perf.goals.amount"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let o = juesuan(&[
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--format",
+        "html,json",
+        "--draft",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(html.contains("class=\"draft\""));
 
     // Nine tables, in order, with the template's captions; no tenth.
     let mut at = 0;
