@@ -73,7 +73,13 @@ fn fourteen_reports_match_the_seed() {
             assert_eq!(o.level2, t["二级指标"].as_str().unwrap());
             assert_eq!(o.name, t["指标名称"].as_str().unwrap());
             assert_eq!(o.initial, t["年初指标"].as_str().unwrap());
-            assert_eq!(o.target.text, t["调整后指标"].as_str().unwrap());
+            // The one documented change (KNOWN_DIFFERENCES §7): the seed's target
+            // still holds the template's placeholder, which the example drops.
+            let target = t["调整后指标"].as_str().unwrap();
+            let target = target
+                .strip_suffix("XX 月 XX 日-XX 月 XX日")
+                .unwrap_or(target);
+            assert_eq!(o.target.text, target);
             assert_eq!(o.actual.text, t["实际完成值"].as_str().unwrap());
             assert_eq!(
                 o.weight,
