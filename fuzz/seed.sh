@@ -45,7 +45,8 @@ awk -v out=corpus/perf_target/ind- '
   /^score *=/ { sc = val($0) } /^level2 *=/ { l2 = val($0) }
   END { flush() }' "$ex"/projects/*.toml
 # The newer of the release and debug builds, or JUESUAN_BIN.
-bin=${JUESUAN_BIN:-$(ls -t ../target/release/juesuan ../target/debug/juesuan 2>/dev/null | head -1)}
+# (`|| true`: with pipefail, `ls` of a build that does not exist fails the line.)
+bin=${JUESUAN_BIN:-$(ls -t ../target/release/juesuan ../target/debug/juesuan 2>/dev/null | head -1 || true)}
 [ -n "$bin" ] || { echo "build juesuan first (cargo build)" >&2; exit 1; }
 mkdir -p corpus/import_workbook corpus/import_sheet
 tmp=$(mktemp -d)
