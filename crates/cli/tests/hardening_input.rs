@@ -364,6 +364,69 @@ fn indicator_weight_over_a_hundred_points_is_refused() {
     refused(&t, &["12-抽检费.toml 第", "超出范围（应为 0–100 分）"]);
 }
 
+/// Issue 10, requirement 4, for the table builder: the example's 14 functional 项
+/// rows plus `n` more (10× and 100×: 140 and 1,400 rows, each a new 项 of its own
+/// 款 and 类 rows), checked and built to every format but the PDF under a 2 GB
+/// address-space limit, within a minute each. The added rows balance (income =
+/// expenditure), so only their codes' absence from the catalog is reported.
+#[test]
+fn ten_and_a_hundred_times_the_rows_build_in_bounded_memory() {
+    for n in [140, 1_400] {
+        let t = scratch(|d| {
+            let mut income = std::fs::read_to_string(d.join("income.csv")).unwrap();
+            let mut budget = std::fs::read_to_string(d.join("general-budget.csv")).unwrap();
+            for k in 0..n {
+                // 229 其他支出, 款 22910 … 22999 (named: not in the catalog), 项 01 … 20.
+                if k % 20 == 0 {
+                    let section = format!("229{:02}", 10 + k / 20);
+                    income.push_str(&format!("{section},其他支出款{section},,,,,,\n"));
+                    budget.push_str(&format!("{section},其他支出款{section},,\n"));
+                }
+                let code = format!("229{:02}{:02}", 10 + k / 20, 1 + k % 20);
+                income.push_str(&format!("{code},其他支出项{k},1000.00,,,,,\n"));
+                budget.push_str(&format!("{code},其他支出项{k},1000.00,\n"));
+            }
+            std::fs::write(d.join("income.csv"), income).unwrap();
+            std::fs::write(d.join("general-budget.csv"), budget).unwrap();
+        });
+        let input = t.path().join("in");
+        let out = t.path().join("out");
+        for args in [
+            vec!["check", input.to_str().unwrap()],
+            vec![
+                "build",
+                input.to_str().unwrap(),
+                "-o",
+                out.to_str().unwrap(),
+                "--format",
+                "html,json,xlsx,csv",
+                // The new 类 has no 上年数 or 年初预算 (NARR-INPUT): a draft.
+                "--force",
+                "--draft",
+            ],
+        ] {
+            let run = Command::new("timeout")
+                .args(["60", "prlimit", "--as=2000000000"])
+                .arg(env!("CARGO_BIN_EXE_juesuan"))
+                .args(&args)
+                .stdin(std::process::Stdio::null())
+                .output()
+                .unwrap();
+            assert!(
+                matches!(run.status.code(), Some(0 | 1)),
+                "{n} rows, {}: {:?}\n{}",
+                args[0],
+                run.status,
+                String::from_utf8_lossy(&run.stderr)
+            );
+        }
+        // Every added 项 reached the tables.
+        let json = std::fs::read_to_string(out.join("report.json")).unwrap();
+        let last = format!("229{:02}{:02}", 10 + (n - 1) / 20, 1 + (n - 1) % 20);
+        assert!(json.contains(&last), "{n}: {last} missing from report.json");
+    }
+}
+
 /// The indicator tables of project 01 repeated to `n` indicators.
 fn many_indicators(n: usize) -> tempfile::TempDir {
     scratch(|d| {
