@@ -106,6 +106,9 @@ enum Command {
         /// 以 Markdown 输出（即 docs/RULES.md）
         #[arg(long)]
         markdown: bool,
+        /// 输出格式：text（默认）或 json
+        #[arg(long, default_value = "text")]
+        format: String,
     },
     /// 项目绩效自评：逐项目列出自评得分、按评分方法应得的分数及差异原因
     Score {
@@ -116,7 +119,11 @@ enum Command {
         format: String,
     },
     /// 列出内置的报告模板（profile）
-    Profiles,
+    Profiles {
+        /// 输出格式：text（默认）或 json
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
     /// 生成空白的填报工作簿（.xlsx）：按模板列出基本信息、十张公开表、情况说明与项目绩效自评各表
     Init {
         /// 要生成的工作簿，如 2023决算公开.xlsx
@@ -419,8 +426,38 @@ fn explain(id: &str) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-fn rules(markdown: bool) -> Outcome {
-    if markdown {
+/// `text` or `json`, else the Chinese message (exit 2).
+fn text_or_json(format: &str) -> Result<bool, ExitCode> {
+    match format {
+        "text" => Ok(false),
+        "json" => Ok(true),
+        other => Err(fail(Failure::Other(format!(
+            "未知的输出格式 “{other}”：可用 text、json"
+        )))),
+    }
+}
+
+fn rules(markdown: bool, format: &str) -> Outcome {
+    if text_or_json(format)? {
+        let mut list: Vec<serde_json::Value> = juesuan_rules::registry()
+            .iter()
+            .map(|r| {
+                let i = r.info();
+                serde_json::json!({
+                    "id": i.id, "family": i.family.label(), "title": i.title,
+                    "severity": i.severity, "purpose": i.purpose, "example": i.example,
+                })
+            })
+            .collect();
+        list.extend(juesuan_audit::rules::RULES.iter().map(|r| {
+            serde_json::json!({
+                "id": r.id, "family": "审计", "title": r.title,
+                "severity": r.severity.label(), "purpose": r.purpose, "example": r.example,
+            })
+        }));
+        let doc = serde_json::json!({ "schema": "juesuan/rules@1", "rules": list });
+        term::out(&format!("{doc:#}\n"))?;
+    } else if markdown {
         term::out(&rules_markdown())?;
     } else {
         let mut s = String::new();
@@ -468,7 +505,25 @@ fn score(input: &Path, format: &str) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-fn profiles() -> Outcome {
+fn profiles(format: &str) -> Outcome {
+    if text_or_json(format)? {
+        let mut list = Vec::new();
+        for id in juesuan_profile::BUILTIN {
+            let p =
+                juesuan_profile::builtin(id).map_err(|e| fail(Failure::Other(e.to_string())))?;
+            list.push(serde_json::json!({
+                "id": p.id, "name": p.name, "region": p.region, "year": p.year,
+                "amount_unit": p.amount_unit.label(),
+                "tables": p.tables.iter().map(|t| serde_json::json!({
+                    "id": t.id, "number": t.number, "title": t.title,
+                })).collect::<Vec<_>>(),
+                "sections": p.narrative.sections.iter().map(|s| s.title.clone()).collect::<Vec<_>>(),
+            }));
+        }
+        let doc = serde_json::json!({ "schema": "juesuan/profiles@1", "profiles": list });
+        term::out(&format!("{doc:#}\n"))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let mut s = String::new();
     for id in juesuan_profile::BUILTIN {
         let p = juesuan_profile::builtin(id).map_err(|e| fail(Failure::Other(e.to_string())))?;
@@ -643,9 +698,9 @@ fn run(cli: Cli) -> Outcome {
             font_dir,
         } => build(&input, &output, &format, (force, draft), &font_dir),
         Command::Explain { rule } => explain(&rule),
-        Command::Rules { markdown } => rules(markdown),
+        Command::Rules { markdown, format } => rules(markdown, &format),
         Command::Score { input, format } => score(&input, &format),
-        Command::Profiles => profiles(),
+        Command::Profiles { format } => profiles(&format),
         Command::Init {
             xlsx,
             profile,

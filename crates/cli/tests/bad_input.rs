@@ -518,3 +518,42 @@ fn a_missing_font_directory_is_refused_before_anything_is_written() {
     );
     assert!(!out.exists());
 }
+
+#[test]
+fn rules_and_profiles_as_json() {
+    let r = juesuan(&["rules", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema"], "juesuan/rules@1");
+    let ids: Vec<&str> = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for want in ["T-ROWSUM", "XU-SUM", "TX-LEFTOVER", "AU-CHANGE"] {
+        assert!(ids.contains(&want), "{want}");
+    }
+    assert!(
+        v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["purpose"].as_str().is_some_and(|p| !p.is_empty()))
+    );
+    let r = juesuan(&["profiles", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema"], "juesuan/profiles@1");
+    let shanghai = v["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "shanghai-2024")
+        .unwrap();
+    assert_eq!(shanghai["amount_unit"], "万元");
+    assert_eq!(shanghai["tables"].as_array().unwrap().len(), 9);
+    let r = juesuan(&["profiles", "--format", "xml"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("未知的输出格式"), "{}", r.stderr);
+}
