@@ -117,7 +117,7 @@ struct Printed<'a> {
 
 /// Every text the document prints: headings, paragraphs, the text cells of its
 /// tables — each with where it is (情况说明 by its heading, a project by its
-/// 第五部分 section or table, else the part's title).
+/// 第五部分 section or table, a numbered table by its number, else the report).
 fn printed<'a>(doc: &'a Document, report: &Report) -> Vec<Printed<'a>> {
     let project_of = |id: &str| -> Option<String> {
         let digits: String = id
@@ -148,10 +148,9 @@ fn printed<'a>(doc: &'a Document, report: &Report) -> Vec<Printed<'a>> {
                 project: p.clone(),
                 item,
             },
-            _ => Location::Narrative {
-                section: heading.to_string(),
-                quote: None,
-            },
+            // 第一部分 and the rest have no typed place of their own: the message
+            // quotes the text, and the input it came from is related.
+            _ => Location::Report,
         };
         for b in &part.blocks {
             match b {
