@@ -216,24 +216,7 @@ impl Validator<'_> {
                     false,
                 );
             }
-            let t = &p.texts;
-            for v in [
-                &t.overview,
-                &t.basis,
-                &t.necessity,
-                &t.safeguards,
-                &t.period_goal,
-                &t.annual_goal,
-                &t.plan,
-                &t.completion,
-                &t.execution,
-                &t.outputs,
-                &t.effects,
-                &t.satisfaction,
-                &t.experience,
-                &t.problems,
-                &t.improvements,
-            ] {
+            for v in p.texts.all() {
                 self.text(
                     &src,
                     &format!("项目“{}”的文字", p.name),

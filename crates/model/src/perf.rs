@@ -527,6 +527,29 @@ pub struct ProjectTexts {
     pub improvements: String,
 }
 
+impl ProjectTexts {
+    /// Every text, in the order printed.
+    pub fn all(&self) -> [&String; 15] {
+        [
+            &self.overview,
+            &self.basis,
+            &self.necessity,
+            &self.safeguards,
+            &self.period_goal,
+            &self.annual_goal,
+            &self.plan,
+            &self.completion,
+            &self.execution,
+            &self.outputs,
+            &self.effects,
+            &self.satisfaction,
+            &self.experience,
+            &self.problems,
+            &self.improvements,
+        ]
+    }
+}
+
 /// One 项目支出绩效自评分析报告.
 #[derive(Clone, Debug, Serialize)]
 pub struct Project {

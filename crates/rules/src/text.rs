@@ -207,24 +207,7 @@ fn inputs(report: &Report) -> Vec<(&str, &SourceRef)> {
         }
     }
     for p in &report.projects {
-        let t = &p.texts;
-        for text in [
-            &t.overview,
-            &t.basis,
-            &t.necessity,
-            &t.safeguards,
-            &t.period_goal,
-            &t.annual_goal,
-            &t.plan,
-            &t.completion,
-            &t.execution,
-            &t.outputs,
-            &t.effects,
-            &t.satisfaction,
-            &t.experience,
-            &t.problems,
-            &t.improvements,
-        ] {
+        for text in p.texts.all() {
             out.push((text, &p.source));
         }
         for i in &p.indicators {
