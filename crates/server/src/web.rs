@@ -465,7 +465,7 @@ async fn fallback(axum::Extension(viewer): axum::Extension<Viewer>) -> Response 
 }
 
 /// Every route of the platform, one per line: the access-matrix test
-/// (`tests/matrix.rs`) reads this function's `.route(` lines and fails when one
+/// (`tests/platform/matrix.rs`) reads this function's `.route(` lines and fails when one
 /// has no row in its table.
 pub fn router(state: Shared) -> Router {
     let routes = Router::new()

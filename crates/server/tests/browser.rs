@@ -22,6 +22,7 @@
     clippy::print_stderr
 )]
 
+#[path = "platform/common/mod.rs"]
 mod common;
 
 use base64::Engine;

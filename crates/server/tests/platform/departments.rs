@@ -4,10 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common;
+use crate::common::{Platform, explain_and_submit, version_id};
 use axum::http::StatusCode;
-use common::{Platform, explain_and_submit, version_id};
 use juesuan_engine::sample;
 use juesuan_server::auth::Role;
 use juesuan_server::ops;

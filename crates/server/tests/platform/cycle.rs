@@ -9,10 +9,9 @@
 // Helpers outside #[test] functions unwrap too: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common;
+use crate::common::{Platform, explain_and_submit, replace, version_id, workbook};
 use axum::http::StatusCode;
-use common::{Platform, explain_and_submit, replace, version_id, workbook};
 use juesuan_server::auth::Role;
 
 #[tokio::test]

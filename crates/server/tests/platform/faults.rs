@@ -5,10 +5,9 @@
 // Helpers outside #[test] functions unwrap too: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common;
+use crate::common::{Platform, workbook};
 use axum::http::StatusCode;
-use common::{Platform, workbook};
 use juesuan_server::auth::Role;
 use sqlx::Row;
 

@@ -11,10 +11,9 @@
 // Helpers outside #[test] functions unwrap too: a failed setup is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::common;
+use crate::common::{Client, Platform, workbook};
 use axum::http::StatusCode;
-use common::{Client, Platform, workbook};
 use juesuan_server::auth::Role;
 use std::collections::BTreeSet;
 
@@ -36,7 +35,7 @@ enum Body {
 
 fn routes_in_source() -> BTreeSet<(String, String)> {
     // Each `.route(…)` call with its parentheses balanced, however rustfmt wrapped it.
-    let src = include_str!("../src/web.rs");
+    let src = include_str!("../../src/web.rs");
     let mut out = BTreeSet::new();
     for piece in src.split(".route(").skip(1) {
         // A call, not a mention in a comment: the path string follows.
