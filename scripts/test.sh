@@ -42,9 +42,10 @@ if [ "$(id -u)" = 0 ]; then
   chown postgres "$pg_dir"
   as_pg=(runuser -u postgres --)
 fi
+fl_dir=$(mktemp -d /tmp/juesuan-frictionless.XXXXXX)
 stop_pg() {
   "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$pg_dir"
+  rm -rf "$pg_dir" "$fl_dir"
 }
 trap stop_pg EXIT
 "${as_pg[@]}" "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -53,6 +54,11 @@ trap stop_pg EXIT
 export JUESUAN_TEST_POSTGRES="postgres://postgres@127.0.0.1:$pg_port"
 # Here a missing browser fails the browser test instead of skipping it.
 export JUESUAN_REQUIRE_BROWSER=1
+# The Frictionless validator checks the open data, offline (crates/cli/tests/outputs.rs),
+# from PyPI into a throwaway virtual environment.
+python3 -m venv "$fl_dir"
+"$fl_dir/bin/pip" install -q --disable-pip-version-check frictionless==5.21.0
+export JUESUAN_FRICTIONLESS="$fl_dir/bin/frictionless"
 
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

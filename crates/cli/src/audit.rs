@@ -263,17 +263,19 @@ fn summary_csv(outcomes: &[InputOutcome]) -> Result<Vec<u8>, String> {
         .from_writer(Vec::new());
     let fail = |e: csv::Error| format!("无法生成汇总表：{e}");
     w.write_record([
-        "file",
-        "status",
-        "profile",
-        "kind",
-        "pages",
-        "tables_found",
-        "errors",
-        "warnings",
-        "infos",
-        "seconds",
-        "message",
+        "文件",
+        "部门",
+        "年度",
+        "结果",
+        "模板",
+        "类型",
+        "页数",
+        "识别的表",
+        "错误",
+        "警告",
+        "提示",
+        "用时（秒）",
+        "说明",
     ])
     .map_err(fail)?;
     for o in outcomes {
@@ -284,12 +286,15 @@ fn summary_csv(outcomes: &[InputOutcome]) -> Result<Vec<u8>, String> {
             Ok(a) => {
                 let (e, w, i) = counts(&a.findings);
                 let kind = match a.source.kind {
-                    juesuan_audit::SourceKind::Pdf => "pdf",
-                    juesuan_audit::SourceKind::Text => "text",
+                    juesuan_audit::SourceKind::Pdf => "PDF",
+                    juesuan_audit::SourceKind::Text => "文本",
                 };
-                let status = if e > 0 { "errors" } else { "ok" };
+                let status = if e > 0 { "有错误" } else { "无错误" };
+                let year = year(a);
                 vec![
                     file,
+                    spreadsheet_safe(&department(a)),
+                    if year > 0 { year.to_string() } else { String::new() },
                     status.to_string(),
                     spreadsheet_safe(&a.profile.id),
                     kind.to_string(),
@@ -303,7 +308,7 @@ fn summary_csv(outcomes: &[InputOutcome]) -> Result<Vec<u8>, String> {
                 ]
             }
             Err(err) => {
-                let mut r = vec![file, "unreadable".to_string()];
+                let mut r = vec![file, String::new(), String::new(), "无法读取".to_string()];
                 r.extend(std::iter::repeat_n(String::new(), 7));
                 r.push(secs);
                 r.push(spreadsheet_safe(&err.to_string()));
@@ -357,9 +362,14 @@ pub fn audit(
     inputs: &[PathBuf],
     format: Option<&str>,
     output: Option<&Path>,
-    summary: Option<&Path>,
+    summary: Option<(&Path, bool)>,
     all: bool,
 ) -> Outcome {
+    // The summary's path, and whether it starts with a BOM (`--csv-bom`).
+    let (summary, bom) = match summary {
+        Some((p, b)) => (Some(p), b),
+        None => (None, false),
+    };
     let refuse = |m: String| {
         term::errln(&format!("错误：{m}"));
         ExitCode::from(2)
@@ -430,19 +440,23 @@ pub fn audit(
         files.push((out.to_path_buf(), rendered.clone().into_bytes()));
     }
     if let Some(sum) = summary {
-        files.push((sum.to_path_buf(), summary_csv(&outcomes).map_err(refuse)?));
+        let mut csv = summary_csv(&outcomes).map_err(refuse)?;
+        if bom {
+            csv.splice(0..0, juesuan_render::opendata::BOM.iter().copied());
+        }
+        files.push((sum.to_path_buf(), csv));
     }
     write_files(&files, &read).map_err(refuse)?;
     match output {
         None => term::out(&rendered)?,
-        Some(out) if !audits.is_empty() => term::outln(&format!("已写入 {}", out.display()))?,
+        Some(out) if !audits.is_empty() => term::note(&format!("已写入 {}", out.display()))?,
         Some(_) => {}
     }
     Ok(ExitCode::from(worst))
 }
 
 /// `juesuan extract`: the figures of a published report as open-data CSV.
-pub fn extract(input: &Path, out: &Path) -> Outcome {
+pub fn extract(input: &Path, out: &Path, bom: bool) -> Outcome {
     let refuse = |m: String| {
         term::errln(&format!("错误：{m}"));
         ExitCode::from(2)
@@ -454,16 +468,31 @@ pub fn extract(input: &Path, out: &Path) -> Outcome {
     report.meta.profile = a.profile.id.clone();
     report.meta.department = department(&a);
     report.meta.year = year(&a);
-    let files = juesuan_render::opendata::render(&report, &a.tables.tables)
+    // Only the tables the text shows: a table not found is not a table of zeros.
+    let found = juesuan_model::TableSet {
+        tables: a
+            .tables
+            .tables
+            .tables
+            .iter()
+            .zip(&a.tables.found)
+            .filter(|(_, found)| **found)
+            .map(|(t, _)| t.clone())
+            .collect(),
+    };
+    let files = juesuan_render::opendata::render(&report, &found)
         .map_err(|e| refuse(format!("无法生成数据：{e}")))?;
     let json = serde_json::to_string_pretty(&json_value(&a))
         .map_err(|e| refuse(format!("无法生成 JSON：{e}")))?
         + "\n";
     let mut all: Vec<(String, Vec<u8>)> = files;
+    if bom {
+        juesuan_render::opendata::with_bom(&mut all).map_err(refuse)?;
+    }
     all.push(("audit.json".to_string(), json.into_bytes()));
     write_dir(out, &all, &Inputs::of(&[input]), DirMode::NewOrEmpty).map_err(refuse)?;
-    term::outln(&summary_line(&a))?;
-    term::outln(&format!(
+    term::note(&summary_line(&a))?;
+    term::note(&format!(
         "已写入 {}：data/（{} 张表的数字，CSV）、audit.json",
         out.display(),
         a.structure.tables.len()

@@ -35,20 +35,8 @@ fn xlsx_name(path: &Path) -> Result<(), Failure> {
 }
 
 /// `juesuan init --xlsx FILE --profile ID --department NAME --year YEAR`.
-pub fn init(
-    xlsx: Option<&Path>,
-    profile: &str,
-    department: &str,
-    year: i32,
-    force: bool,
-) -> Outcome {
+pub fn init(path: &Path, profile: &str, department: &str, year: i32, force: bool) -> Outcome {
     let run = || -> Result<String, Failure> {
-        let path = xlsx.ok_or_else(|| {
-            Failure::Other(
-                "请用 --xlsx 指定要生成的工作簿，如 juesuan init --xlsx 2023决算公开.xlsx --department \"某某局\" --year 2023"
-                    .to_string(),
-            )
-        })?;
         xlsx_name(path)?;
         let profile =
             juesuan_profile::builtin(profile).map_err(|e| Failure::Other(e.to_string()))?;
@@ -75,7 +63,7 @@ pub fn init(
         ))
     };
     let m = run().map_err(fail)?;
-    term::outln(&m)?;
+    term::note(&m)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -125,6 +113,6 @@ pub fn convert(input: &Path, output: &Path, force: bool) -> Outcome {
         }
     };
     let m = run().map_err(fail)?;
-    term::outln(&m)?;
+    term::note(&m)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -12,13 +12,14 @@
 mod audit;
 mod check;
 mod convert;
+mod help;
 mod output;
 mod parallel;
 mod platform;
 mod score;
 mod term;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 use juesuan_engine::{Failure, Format, load};
 use juesuan_model::Severity;
 use output::{DirMode, Inputs, findings_text, format_of_extension, write_dir};
@@ -33,6 +34,15 @@ use std::process::ExitCode;
     long_about = "决算（juesuan）：由部门决算数据生成完整的部门决算公开报告（十张公开表、情况说明、名词解释），\n检查每一条勾稽关系，并输出 HTML、JSON 等格式。\n\n退出码：0 未发现错误；1 发现错误；2 输入无法使用。"
 )]
 struct Cli {
+    /// 着色：auto（默认：仅在终端上，且未设 NO_COLOR 时）、always、never
+    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "何时")]
+    color: term::ColorWhen,
+    /// 安静：不输出汇总、进度与生成说明，只输出发现的问题和错误
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// 详细：同时列出“提示”级别的发现，并说明所用的字体
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -40,6 +50,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// 检查一份决算数据：逐条规则核对，列出发现的问题
+    #[command(after_help = "例：\n  juesuan check examples/jincheng-amr-2022\n  juesuan check 2023决算公开.xlsx --format json\n  juesuan check 2023/ --previous 2022/\n  juesuan check 各部门/*.xlsx")]
     Check {
         /// 输入目录（含 report.toml）、report.toml 文件或 .xlsx 填报工作簿；可给多份，并行检查并汇总
         #[arg(required = true)]
@@ -64,6 +75,7 @@ enum Command {
         units: Vec<PathBuf>,
     },
     /// 比较同一部门两个年度的决算数据：哪些数据变了，本年所述上年数与上年报告是否一致
+    #[command(after_help = "例：\n  juesuan compare 2022/ 2023/\n  juesuan compare 2022.xlsx 2023.xlsx --format json")]
     Compare {
         /// 一个年度的输入（目录或工作簿）
         first: PathBuf,
@@ -77,6 +89,7 @@ enum Command {
         all: bool,
     },
     /// 生成决算公开报告
+    #[command(after_help = "例：\n  juesuan build examples/jincheng-amr-2022 -o out\n  juesuan build 2023决算公开.xlsx -o out --format pdf,html\n  juesuan build 2023决算公开.xlsx -o out --embedded-fonts-only --csv-bom")]
     Build {
         /// 输入目录（含 report.toml）、report.toml 文件或 .xlsx 填报工作簿
         input: PathBuf,
@@ -92,16 +105,25 @@ enum Command {
         /// 输入不完整（情况说明缺少所需的输入）时仍生成，每页标“草稿”，不可公开
         #[arg(long)]
         draft: bool,
-        /// 另加字体目录（可重复）；PDF 优先用已安装的思源/Noto CJK 字体，缺时用内置字体
+        /// 另加字体目录（可重复）。PDF 依次用：模板指定的字体（如宋体、黑体）、Noto CJK，
+        /// 均为已安装或在此目录中者；最后是内置的宋体（Noto Serif）与黑体（Noto Sans）子集
         #[arg(long = "font-dir", value_name = "目录")]
         font_dir: Vec<PathBuf>,
+        /// 只用内置字体排版 PDF：不同机器生成的 PDF 逐字节相同
+        #[arg(long, conflicts_with = "font_dir")]
+        embedded_fonts_only: bool,
+        /// 开放数据的 CSV 文件前加 UTF-8 BOM，供 Excel 直接双击打开不乱码
+        #[arg(long)]
+        csv_bom: bool,
     },
     /// 解释一条规则：它检查什么、为什么、举例
+    #[command(after_help = "例：\n  juesuan explain T-ROWSUM\n  juesuan explain AU-CHANGE")]
     Explain {
         /// 规则编号，如 T-ROWSUM
         rule: String,
     },
     /// 列出全部规则
+    #[command(after_help = "例：\n  juesuan rules\n  juesuan rules --format json")]
     Rules {
         /// 以 Markdown 输出（即 docs/RULES.md）
         #[arg(long)]
@@ -111,6 +133,7 @@ enum Command {
         format: String,
     },
     /// 项目绩效自评：逐项目列出自评得分、按评分方法应得的分数及差异原因
+    #[command(after_help = "例：\n  juesuan score examples/jincheng-amr-2022")]
     Score {
         /// 输入目录（含 report.toml）、report.toml 文件或 .xlsx 填报工作簿
         input: PathBuf,
@@ -119,16 +142,18 @@ enum Command {
         format: String,
     },
     /// 列出内置的报告模板（profile）
+    #[command(after_help = "例：\n  juesuan profiles\n  juesuan profiles --format json")]
     Profiles {
         /// 输出格式：text（默认）或 json
         #[arg(long, default_value = "text")]
         format: String,
     },
     /// 生成空白的填报工作簿（.xlsx）：按模板列出基本信息、十张公开表、情况说明与项目绩效自评各表
+    #[command(after_help = "例：\n  juesuan init --xlsx 2023决算公开.xlsx --department 某某局 --year 2023\n  juesuan init --xlsx 上海.xlsx --profile shanghai-2024 --department 上海市某局 --year 2024")]
     Init {
         /// 要生成的工作簿，如 2023决算公开.xlsx
         #[arg(long, value_name = "文件")]
-        xlsx: Option<PathBuf>,
+        xlsx: PathBuf,
         /// 报告模板（juesuan profiles 列出全部）
         #[arg(long, default_value = "shanxi-2022")]
         profile: String,
@@ -143,6 +168,7 @@ enum Command {
         force: bool,
     },
     /// 审计已公开的决算报告（PDF 或从 PDF 提取的文本）：读回表格与情况说明，列出不相符之处
+    #[command(after_help = "例：\n  juesuan audit 已公开报告.pdf\n  juesuan audit 已公开报告.pdf -o 审计结果.html\n  juesuan audit 各部门/*.pdf --summary 汇总.csv --csv-bom")]
     Audit {
         /// 一个或多个 PDF / 文本文件（多个时并行审计）
         #[arg(required = true)]
@@ -159,16 +185,24 @@ enum Command {
         /// 同时列出“提示”级别的发现（如四舍五入差异）
         #[arg(long)]
         all: bool,
+        /// 汇总表（--summary）前加 UTF-8 BOM，供 Excel 直接打开
+        #[arg(long, requires = "summary")]
+        csv_bom: bool,
     },
     /// 从已公开的报告（PDF 或文本）中提取各表数字：CSV（开放数据格式）及 audit.json
+    #[command(after_help = "例：\n  juesuan extract 已公开报告.pdf -o 提取的数据")]
     Extract {
         /// PDF 或文本文件
         input: PathBuf,
         /// 输出目录（新的或空的目录）
         #[arg(short, long)]
         output: PathBuf,
+        /// CSV 文件前加 UTF-8 BOM，供 Excel 直接打开
+        #[arg(long)]
+        csv_bom: bool,
     },
     /// 启动决算公开平台：财政局收集、检查、退回、批准、公开各部门的报告；公众阅读、下载、检索
+    #[command(after_help = "例：\n  juesuan serve\n  juesuan serve --demo\n  juesuan serve --database postgres://user@host/db --listen 0.0.0.0:8080 --data-dir /srv/juesuan")]
     Serve {
         /// 数据库地址；默认是数据目录中的 SQLite 文件。PostgreSQL：postgres://用户@主机/库
         #[arg(long, value_name = "地址")]
@@ -190,6 +224,7 @@ enum Command {
         secure_cookies: bool,
     },
     /// 平台管理：用户、部门导入、备份与恢复
+    #[command(after_help = "例：\n  juesuan admin add-user wang --name 王某 --role preparer --department 065\n  juesuan admin import-departments 部门.csv\n  juesuan admin backup /srv/备份/2026-12-04")]
     Admin {
         /// 数据库地址（同 serve）
         #[arg(long, value_name = "地址", global = true)]
@@ -206,6 +241,16 @@ enum Command {
         action: AdminAction,
     },
     /// 转换输入格式：文本目录 → .xlsx 填报工作簿，或 .xlsx → 文本目录
+    /// 生成命令行补全脚本
+    #[command(after_help = "例：\n  juesuan completions bash > ~/.local/share/bash-completion/completions/juesuan\n  juesuan completions zsh > ~/.zfunc/_juesuan")]
+    Completions {
+        /// 外壳：bash、zsh、fish、powershell、elvish
+        shell: clap_complete::Shell,
+    },
+    /// 生成 man 手册页（roff 格式）
+    #[command(after_help = "例：\n  juesuan man > ~/.local/share/man/man1/juesuan.1 && man juesuan")]
+    Man,
+    #[command(after_help = "例：\n  juesuan convert examples/jincheng-amr-2022 -o 填报.xlsx\n  juesuan convert 填报.xlsx -o 文本目录")]
     Convert {
         /// 文本目录（或其 report.toml），或 .xlsx 填报工作簿
         input: PathBuf,
@@ -221,6 +266,7 @@ enum Command {
 #[derive(Subcommand)]
 enum AdminAction {
     /// 添加用户，打印一次性密码
+    #[command(after_help = "例：\n  juesuan admin add-user li --name 李某 --role reviewer")]
     AddUser {
         /// 用户名
         username: String,
@@ -235,16 +281,19 @@ enum AdminAction {
         department: Option<String>,
     },
     /// 重置用户密码，打印新的一次性密码
+    #[command(after_help = "例：\n  juesuan admin reset-password li")]
     ResetPassword {
         /// 用户名
         username: String,
     },
     /// 从 CSV 导入部门（列：编码,部门名称,单位,年度,批复日期,上级部门编码；最后一列填写的是单独填报的单位）
+    #[command(after_help = "例：\n  juesuan admin import-departments 部门.csv")]
     ImportDepartments {
         /// CSV 文件
         csv: PathBuf,
     },
     /// 设置年度及其模板
+    #[command(after_help = "例：\n  juesuan admin add-year 2023 --profile shanxi-2022")]
     AddYear {
         /// 决算年度
         year: i64,
@@ -253,11 +302,13 @@ enum AdminAction {
         profile: String,
     },
     /// 备份数据库与文件存储到一个新目录
+    #[command(after_help = "例：\n  juesuan admin backup /srv/备份/2026-12-04")]
     Backup {
         /// 新的备份目录
         target: PathBuf,
     },
     /// 从备份恢复到空的数据目录
+    #[command(after_help = "例：\n  juesuan admin restore /srv/备份/2026-12-04 --data-dir juesuan-data")]
     Restore {
         /// 备份目录
         source: PathBuf,
@@ -273,16 +324,24 @@ pub(crate) fn fail(f: Failure) -> ExitCode {
     ExitCode::from(2)
 }
 
-/// `build`; `allow` is (`--force`: despite errors, `--draft`: despite missing
-/// inputs, marked 草稿).
-fn build(
-    input: &Path,
-    out: &Path,
-    format: &str,
-    allow: (bool, bool),
-    font_dirs: &[PathBuf],
-) -> Outcome {
-    let (force, draft) = allow;
+/// The options of `build` beside its input, output and formats.
+struct BuildOptions {
+    /// `--force`: despite errors.
+    force: bool,
+    /// `--draft`: despite missing inputs, marked 草稿.
+    draft: bool,
+    /// `--font-dir`.
+    font_dirs: Vec<PathBuf>,
+    /// `--embedded-fonts-only`.
+    embedded_fonts_only: bool,
+    /// `--csv-bom`.
+    csv_bom: bool,
+}
+
+/// `build`.
+fn build(input: &Path, out: &Path, format: &str, options: &BuildOptions) -> Outcome {
+    let (force, draft) = (options.force, options.draft);
+    let (font_dirs, embedded_only) = (&options.font_dirs, options.embedded_fonts_only);
     let names: Vec<&str> = format
         .split(',')
         .map(str::trim)
@@ -318,7 +377,7 @@ fn build(
     // and checked.
     let fonts = formats.contains(&Format::Pdf).then(|| {
         let dirs = font_dirs.to_vec();
-        std::thread::spawn(move || juesuan_pdf::load_fonts(&dirs))
+        std::thread::spawn(move || juesuan_pdf::load_fonts(&dirs, embedded_only))
     });
     let mut loaded = load(input, None, juesuan_engine::Against::default()).map_err(fail)?;
     let has_errors = loaded
@@ -356,7 +415,11 @@ fn build(
         Some(Err(_)) => return Err(fail(Failure::Other("无法加载字体".to_string()))),
     };
     let rendered = juesuan_engine::render(&loaded, &formats, fonts);
-    let files = rendered.map_err(|m| fail(Failure::Other(m)))?;
+    let outputs = rendered.map_err(|m| fail(Failure::Other(m)))?;
+    let mut files = outputs.files;
+    if options.csv_bom {
+        juesuan_render::opendata::with_bom(&mut files).map_err(|m| fail(Failure::Other(m)))?;
+    }
     let mut read = vec![input.to_path_buf()];
     read.extend(font_dirs.iter().cloned());
     match write_dir(out, &files, &Inputs::of(&read), DirMode::Report) {
@@ -374,8 +437,17 @@ fn build(
             if data > 0 {
                 list.push(format!("data/（开放数据 {data} 个文件）"));
             }
-            term::outln(&check::summary(&loaded, input))?;
-            term::outln(&format!("已生成于 {}：{}", out.display(), list.join("、")))?;
+            term::note(&check::summary(&loaded, input))?;
+            term::note(&format!("已生成于 {}：{}", out.display(), list.join("、")))?;
+            if !outputs.pdf_fonts.is_empty() {
+                term::note(&format!("PDF 字体：{}", outputs.pdf_fonts.join("、")))?;
+            }
+            if !outputs.missing_glyphs.is_empty() {
+                let chars: String = outputs.missing_glyphs.iter().collect();
+                term::errln(&format!(
+                    "警告：所用字体都没有这些字符，PDF 中显示为空框：{chars}。请安装含这些字的字体（如 fonts-noto-cjk），或用 --font-dir 指定字体目录。"
+                ));
+            }
             Ok(if has_errors {
                 ExitCode::from(1)
             } else {
@@ -577,19 +649,22 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let cli = match Cli::try_parse() {
+    let parsed = help::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
-                return match term::out(&e.to_string()) {
+                return match term::out(&help::words(&e.to_string())) {
                     Ok(()) => ExitCode::SUCCESS,
                     Err(code) => code,
                 };
             }
             if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
                 // No subcommand: the help, as for any other unusable command line.
-                term::errln(&format!("{e}"));
+                term::errln(&help::words(&e.to_string()));
                 return ExitCode::from(2);
             }
             term::errln(&format!(
@@ -599,6 +674,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    term::setup(cli.color, cli.quiet, cli.verbose);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run(cli)));
     match outcome {
         _ if PANICKED.load(std::sync::atomic::Ordering::SeqCst) => ExitCode::from(PANIC_EXIT),
@@ -677,7 +753,7 @@ fn run(cli: Cli) -> Outcome {
         } => check::check(&check::CheckArgs {
             inputs,
             format,
-            all,
+            all: all || term::verbose(),
             strict,
             narrative,
             previous,
@@ -696,7 +772,20 @@ fn run(cli: Cli) -> Outcome {
             force,
             draft,
             font_dir,
-        } => build(&input, &output, &format, (force, draft), &font_dir),
+            embedded_fonts_only,
+            csv_bom,
+        } => build(
+            &input,
+            &output,
+            &format,
+            &BuildOptions {
+                force,
+                draft,
+                font_dirs: font_dir,
+                embedded_fonts_only,
+                csv_bom,
+            },
+        ),
         Command::Explain { rule } => explain(&rule),
         Command::Rules { markdown, format } => rules(markdown, &format),
         Command::Score { input, format } => score(&input, &format),
@@ -707,7 +796,7 @@ fn run(cli: Cli) -> Outcome {
             department,
             year,
             force,
-        } => convert::init(xlsx.as_deref(), &profile, &department, year, force),
+        } => convert::init(&xlsx, &profile, &department, year, force),
         Command::Convert {
             input,
             output,
@@ -719,14 +808,33 @@ fn run(cli: Cli) -> Outcome {
             output,
             summary,
             all,
+            csv_bom,
         } => audit::audit(
             &inputs,
             format.as_deref(),
             output.as_deref(),
-            summary.as_deref(),
-            all,
+            summary.as_deref().map(|s| (s, csv_bom)),
+            all || term::verbose(),
         ),
-        Command::Extract { input, output } => audit::extract(&input, &output),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut help::command(), "juesuan", &mut buf);
+            term::out(&String::from_utf8_lossy(&buf))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(help::command())
+                .render(&mut buf)
+                .map_err(|e| fail(Failure::Other(format!("无法生成手册页：{e}"))))?;
+            term::out(&String::from_utf8_lossy(&buf))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Extract {
+            input,
+            output,
+            csv_bom,
+        } => audit::extract(&input, &output, csv_bom),
         Command::Serve {
             database,
             listen,

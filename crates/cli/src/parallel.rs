@@ -1,6 +1,7 @@
 //! Work over many inputs on as many threads as there are cores (at most one per
-//! input), results in the inputs' order, with a progress line per finished input
-//! on standard error when there are several.
+//! input), results in the inputs' order. With several inputs, a progress bar
+//! (indicatif) on standard error — drawn only on a terminal, never into a log
+//! file — and one total line at the end (not with `-q`).
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,7 +21,15 @@ pub fn each<T: Sync, R: Send>(
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<R>>> = Mutex::new((0..items.len()).map(|_| None).collect());
-    let progress = items.len() > 1;
+    let progress = items.len() > 1 && !crate::term::quiet();
+    let started = std::time::Instant::now();
+    let bar = progress.then(|| {
+        let bar = indicatif::ProgressBar::new(u64::try_from(items.len()).unwrap_or(u64::MAX));
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:24} {pos}/{len} {wide_msg}") {
+            bar.set_style(style.progress_chars("█▉░"));
+        }
+        bar
+    });
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
@@ -28,17 +37,10 @@ pub fn each<T: Sync, R: Send>(
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(item) = items.get(i) else { break };
                     let result = work(item);
-                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
-                    if progress {
-                        let bar_len = 24usize;
-                        let filled = n * bar_len / items.len().max(1);
-                        let bar: String = "█".repeat(filled) + &"░".repeat(bar_len - filled);
-                        crate::term::errln(&format!(
-                            "{bar} {n}/{} {}：{}",
-                            items.len(),
-                            name(item),
-                            mark(&result)
-                        ));
+                    done.fetch_add(1, Ordering::SeqCst);
+                    if let Some(bar) = &bar {
+                        bar.set_message(format!("{}：{}", name(item), mark(&result)));
+                        bar.inc(1);
                     }
                     if let Ok(mut r) = results.lock()
                         && let Some(slot) = r.get_mut(i)
@@ -49,6 +51,16 @@ pub fn each<T: Sync, R: Send>(
             });
         }
     });
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+        let ms = started.elapsed().as_millis();
+        crate::term::note_err(&format!(
+            "共 {} 个输入，已全部处理，用时 {}.{} 秒",
+            done.load(Ordering::SeqCst),
+            ms / 1000,
+            ms % 1000 / 100
+        ));
+    }
     results
         .into_inner()
         .unwrap_or_default()

@@ -185,7 +185,8 @@ fn open_data_has_every_figure_once_and_a_package_describing_it() {
         serde_json::from_slice(&std::fs::read(t.path().join("report.json")).unwrap()).unwrap();
     let pkg: serde_json::Value =
         serde_json::from_slice(&std::fs::read(data.join("datapackage.json")).unwrap()).unwrap();
-    assert_eq!(pkg["profile"], "fiscal-data-package");
+    assert_eq!(pkg["profile"], "tabular-data-package");
+    assert!(pkg["model"]["measures"]["amount"].is_object(), "the Fiscal Data Package model");
     assert_eq!(pkg["fiscalPeriod"]["start"], "2022-01-01");
     let resources = pkg["resources"].as_array().unwrap();
     assert_eq!(resources.len(), 10);
@@ -328,4 +329,68 @@ fn a_blank_form_builds_only_as_a_draft() {
         html.contains("<h1>2022年单位决算公开报告</h1>"),
         "the cover says what the title says"
     );
+}
+
+/// The Frictionless validator (PyPI `frictionless`; scripts/test.sh installs it in a
+/// virtual environment and names it in `JUESUAN_FRICTIONLESS`), when present.
+fn frictionless() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("JUESUAN_FRICTIONLESS") {
+        return Some(PathBuf::from(p));
+    }
+    let found = Command::new("frictionless").arg("--version").output();
+    found.is_ok_and(|o| o.status.success()).then(|| PathBuf::from("frictionless"))
+}
+
+/// The open data validates with Frictionless on a machine without network (the
+/// validator resolves the package's profile from what it carries), as written and
+/// with `--csv-bom` for Excel, whose CSV files start with a UTF-8 BOM.
+#[test]
+fn open_data_validates_with_frictionless_offline_with_and_without_bom() {
+    let Some(validator) = frictionless() else {
+        assert!(
+            std::env::var_os("JUESUAN_REQUIRE_BROWSER").is_none(),
+            "scripts/test.sh should have installed frictionless"
+        );
+        return;
+    };
+    let t = tempfile::tempdir().unwrap();
+    let plain = t.path().join("plain");
+    build(&plain);
+    let bom = t.path().join("bom");
+    let s = Command::new(env!("CARGO_BIN_EXE_juesuan"))
+        .args([
+            "build",
+            root().join("examples/jincheng-amr-2022").to_str().unwrap(),
+            "--format",
+            "csv",
+            "--csv-bom",
+            "-o",
+            bom.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let first = std::fs::read(bom.join("data/table-01.csv")).unwrap();
+    assert!(first.starts_with(b"\xef\xbb\xbf"), "no BOM");
+    assert!(!std::fs::read(plain.join("data/table-01.csv")).unwrap().starts_with(b"\xef\xbb\xbf"));
+    for dir in [&plain, &bom] {
+        let o = Command::new(&validator)
+            .args(["validate", "datapackage.json"])
+            .current_dir(dir.join("data"))
+            // No network: a proxy that does not exist makes any fetch fail at once.
+            .env("HTTP_PROXY", "http://127.0.0.1:9")
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .env("http_proxy", "http://127.0.0.1:9")
+            .env("https_proxy", "http://127.0.0.1:9")
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(
+            o.status.success(),
+            "{}: {out}{}",
+            dir.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(!out.contains("INVALID"), "{out}");
+    }
 }

@@ -19,6 +19,9 @@ pub struct Document {
     pub parts: Vec<Part>,
     /// Built with `--draft` from incomplete inputs: every page says 草稿.
     pub draft: bool,
+    /// The faces the profile asks for (the PDF's choice; other renderers ignore it).
+    #[serde(skip)]
+    pub fonts: juesuan_profile::FontFamilies,
 }
 
 impl Document {

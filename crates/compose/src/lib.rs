@@ -126,5 +126,6 @@ pub fn compose(
         profile: profile.id.clone(),
         parts,
         draft: false,
+        fonts: profile.fonts.clone(),
     })
 }

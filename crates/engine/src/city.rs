@@ -392,6 +392,7 @@ pub fn table_document(owner: &str, year: i64, tables: Vec<TableView>) -> Documen
         year: i32::try_from(year).unwrap_or(0),
         profile: String::new(),
         draft: false,
+        fonts: Default::default(),
         parts: vec![Part {
             id: "tables".to_string(),
             title,
@@ -960,6 +961,7 @@ pub fn summary(
         year: i32::try_from(year).unwrap_or(0),
         profile: String::new(),
         draft: false,
+        fonts: Default::default(),
         parts: vec![Part {
             id: "summary".to_string(),
             title: format!("{region}{year}年度部门决算公开情况"),

@@ -216,6 +216,8 @@ pub fn check(
     })
 }
 
+pub use juesuan_rules::MISSING_INPUT;
+
 /// What the report lacks to be published: the inputs its 情况说明 needs and
 /// was not given (the findings of `NARR-INPUT`, in order). Built without
 /// them, its text would print “（未填报）” or leave a sentence hanging.
@@ -223,7 +225,7 @@ pub fn missing_inputs(loaded: &Loaded) -> Vec<&Finding> {
     loaded
         .findings
         .iter()
-        .filter(|f| f.rule == "NARR-INPUT")
+        .filter(|f| f.rule == MISSING_INPUT)
         .collect()
 }
 
@@ -336,9 +338,19 @@ impl Format {
     }
 }
 
-/// Fonts for the PDF: loaded once per process and shared (a [`juesuan_pdf`] font
-/// is a reference-counted handle, so a clone costs nothing).
-pub type Fonts = Vec<juesuan_pdf::Font>;
+/// Fonts for the PDF: loaded once per process and shared (a reference-counted
+/// [`juesuan_pdf::FontLibrary`], so a clone costs nothing).
+pub type Fonts = juesuan_pdf::Fonts;
+
+/// What [`render`] made: the files, and what the PDF is set in.
+pub struct Outputs {
+    /// (relative name, bytes), `report.pdf` first when made.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The PDF's families, most used first (empty without a PDF).
+    pub pdf_fonts: Vec<String>,
+    /// Characters no font had, printed as empty boxes in the PDF.
+    pub missing_glyphs: Vec<char>,
+}
 
 /// The output files of a loaded report, as (relative name, bytes): `report.pdf`
 /// first when asked for (typeset on its own thread while the others are made),
@@ -348,16 +360,16 @@ pub fn render(
     loaded: &Loaded,
     formats: &[Format],
     fonts: Option<Fonts>,
-) -> Result<Vec<(String, Vec<u8>)>, String> {
+) -> Result<Outputs, String> {
     let doc = &loaded.document;
     std::thread::scope(|scope| {
         let pdf = formats.contains(&Format::Pdf).then(|| {
-            scope.spawn(move || -> Result<Vec<u8>, String> {
+            scope.spawn(move || -> Result<juesuan_pdf::Rendered, String> {
                 let fonts = match fonts {
                     Some(f) => f,
-                    None => juesuan_pdf::load_fonts(&[]).map_err(|e| e.to_string())?,
+                    None => juesuan_pdf::load_fonts(&[], false).map_err(|e| e.to_string())?,
                 };
-                juesuan_pdf::render_with(doc, fonts).map_err(|e| e.to_string())
+                juesuan_pdf::render_with(doc, &fonts).map_err(|e| e.to_string())
             })
         });
         let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -390,10 +402,17 @@ pub fn render(
                 Format::Pdf => {}
             }
         }
+        let mut out = Outputs {
+            files,
+            pdf_fonts: Vec::new(),
+            missing_glyphs: Vec::new(),
+        };
         if let Some(pdf) = pdf {
-            let bytes = pdf.join().map_err(|_| "PDF 排版中断".to_string())??;
-            files.insert(0, ("report.pdf".to_string(), bytes));
+            let r = pdf.join().map_err(|_| "PDF 排版中断".to_string())??;
+            out.files.insert(0, ("report.pdf".to_string(), r.pdf));
+            out.pdf_fonts = r.fonts;
+            out.missing_glyphs = r.missing;
         }
-        Ok(files)
+        Ok(out)
     })
 }

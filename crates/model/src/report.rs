@@ -194,4 +194,9 @@ pub struct NarrativeInputs {
     /// Where each narrative input came from, by its id (`last_year.grand.income`, `texts.一`).
     #[serde(skip)]
     pub sources: BTreeMap<String, SourceRef>,
+    /// Where each input the form asks for is to be entered, given or left blank,
+    /// by the same ids (a workbook's cell; the text form has no such places): a
+    /// missing input is named by the cell that awaits it.
+    #[serde(skip)]
+    pub slots: BTreeMap<String, SourceRef>,
 }

@@ -1,44 +1,43 @@
-//! Fonts for the PDF: installed Noto CJK (Song-style serif for text, Hei-style sans for
-//! headings, with real bold faces) when present, directories the user adds, and an
-//! embedded fallback so a machine with no CJK font still gets correct Chinese.
+//! Fonts for the PDF. The template asks for two lists of families, best first: a
+//! Song-style face for the text and a Hei-style face for headings. Each list is
 //!
-//! The fallback is WenQuanYi Micro Hei (Apache-2.0; `crates/pdf/fonts/`), compiled into
-//! the binary. Only the glyphs used are embedded in a PDF (Typst subsets fonts).
+//! 1. the families the profile names (`[fonts]` in `profile.toml`: SimSun, 仿宋_GB2312,
+//!    SimHei…), where installed or found under `--font-dir`;
+//! 2. Noto CJK SC or Source Han SC, where installed;
+//! 3. the embedded faces: subsets of Noto Serif CJK SC (Regular, Bold) and Noto Sans
+//!    CJK SC (Bold), renamed "Juesuan Serif SC" / "Juesuan Sans SC" (OFL 1.1,
+//!    `crates/pdf/fonts/`, made by `scripts/subset-fonts.py`), covering GB 2312 and
+//!    every character of the profiles and the example: 10.7 MB in the binary (the
+//!    WenQuanYi Micro Hei they replace weighed 5.2 MB).
+//!
+//! With `--embedded-fonts-only` only 3 is used, so two machines make the same bytes.
+//! Installed fonts are found by their family names (any language: “宋体” finds
+//! SimSun) through an index of the system's font files that reads name tables only;
+//! a file is read in full only when a document asks for its family. Only the glyphs
+//! used are embedded in a PDF (Typst subsets fonts).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use typst::foundations::Bytes;
 use typst::text::Font;
 
-/// The embedded fallback font.
-static FALLBACK: &[u8] = include_bytes!("../fonts/wqy-microhei.ttc");
-
-/// Directories where distributions install fonts.
-const SYSTEM_DIRS: &[&str] = &[
-    "/usr/share/fonts",
-    "/usr/local/share/fonts",
-    "/usr/share/fonts/opentype/noto",
+/// The embedded faces: (file bytes).
+static EMBEDDED: [&[u8]; 3] = [
+    include_bytes!("../fonts/JuesuanNotoSerifSC-Regular.otf"),
+    include_bytes!("../fonts/JuesuanNotoSerifSC-Bold.otf"),
+    include_bytes!("../fonts/JuesuanNotoSansSC-Bold.otf"),
 ];
 
-/// File names of the preferred installed families (searched for in the system dirs).
-const PREFERRED: &[&str] = &[
-    "NotoSerifCJK",
-    "NotoSansCJK",
-    "SourceHanSerif",
-    "SourceHanSans",
-];
+/// The embedded Song-style family.
+pub const EMBEDDED_SERIF: &str = "Juesuan Serif SC";
+/// The embedded Hei-style family.
+pub const EMBEDDED_SANS: &str = "Juesuan Sans SC";
 
-/// Families the template asks for, best first; the last is the embedded fallback.
-pub const SERIF: &[&str] = &[
-    "Noto Serif CJK SC",
-    "Source Han Serif SC",
-    "WenQuanYi Micro Hei",
-];
-/// Heading families.
-pub const SANS: &[&str] = &[
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "WenQuanYi Micro Hei",
-];
+/// Installed families looked for after the profile's, before the embedded ones.
+const DEFAULT_SERIF: &[&str] = &["Noto Serif CJK SC", "Source Han Serif SC"];
+/// Heading families looked for after the profile's.
+const DEFAULT_SANS: &[&str] = &["Noto Sans CJK SC", "Source Han Sans SC"];
 
 /// Why fonts could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -89,8 +88,8 @@ impl std::fmt::Display for SkippedFont {
 /// were skipped (a FIFO, a device, a broken link, a file over [`MAX_FONT_BYTES`]…).
 /// Skipped files of the system font directories are not listed.
 pub struct LoadedFonts {
-    /// The faces, in the order Typst should prefer them.
-    pub fonts: Vec<Font>,
+    /// The library.
+    pub fonts: Fonts,
     /// What was not read, for a warning.
     pub skipped: Vec<SkippedFont>,
 }
@@ -228,47 +227,168 @@ pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
     Ok(data)
 }
 
-/// The family names a face declares (typographic and legacy), read from its name
-/// table without parsing the rest of the font.
-fn families(data: &[u8], index: u32) -> Vec<String> {
-    let Ok(face) = ttf_parser::Face::parse(data, index) else {
-        return Vec::new();
-    };
-    face.names()
+/// The family names a face declares (typographic and legacy, every language).
+fn family_names(font: &Font) -> Vec<String> {
+    let mut names: Vec<String> = font
+        .ttf()
+        .names()
         .into_iter()
         .filter(|n| {
             n.name_id == ttf_parser::name_id::FAMILY
                 || n.name_id == ttf_parser::name_id::TYPOGRAPHIC_FAMILY
         })
         .filter_map(|n| n.to_string())
-        .collect()
+        .collect();
+    names.push(font.info().family.clone());
+    names.sort();
+    names.dedup();
+    names
 }
 
-/// Loads the faces of a font file whose family is one we ask for (or all faces, for
-/// user-given directories). A collection (.ttc) holds a face per region; only the
-/// wanted ones are parsed in full, which keeps start-up fast. The number of faces
-/// tried is what the file can hold (a 4-byte offset each) and at most 256, whatever
-/// its header claims.
-fn faces(data: Bytes, all: bool, out: &mut Vec<Font>) {
+/// Every face of a font file. A collection (.ttc) holds several; the number tried is
+/// what the file can hold (a 4-byte offset each) and at most 256, whatever its
+/// header claims.
+fn faces(data: Bytes, out: &mut Vec<Font>) {
     let room = u32::try_from(data.len().saturating_sub(12) / 4).unwrap_or(u32::MAX);
     let count = ttf_parser::fonts_in_collection(&data)
         .map_or(1, |n| n.min(room))
         .min(MAX_FACES);
     for index in 0..count {
-        let wanted = all
-            || families(&data, index)
-                .iter()
-                .any(|f| SERIF.iter().chain(SANS).any(|w| f.eq_ignore_ascii_case(w)));
-        if wanted && let Some(font) = Font::new(data.clone(), index) {
+        if let Some(font) = Font::new(data.clone(), index) {
             out.push(font);
         }
     }
 }
 
-/// The fonts to typeset with: installed preferred families, every font of `extra`
-/// directories, and the embedded fallback, in that order.
-pub fn load(extra: &[PathBuf]) -> Result<Vec<Font>, FontError> {
-    load_all(extra).map(|l| l.fonts)
+/// An installed face, known by its names until a document asks for it.
+struct SystemFace {
+    path: PathBuf,
+    index: u32,
+    families: Vec<String>,
+    /// Regular (400) or bold (700): the weights the template uses. Other weights
+    /// of an installed family are not read.
+    plain_weight: bool,
+}
+
+/// Where the PDF's fonts come from: the faces of `--font-dir` (read), the
+/// installed ones (indexed, read on first use and then kept), and the embedded
+/// ones. Shared between documents (the platform loads it once per process).
+pub struct FontLibrary {
+    user: Vec<(Font, Vec<String>)>,
+    system: Vec<SystemFace>,
+    read: Mutex<HashMap<(PathBuf, u32), Option<Font>>>,
+    embedded: Vec<Font>,
+}
+
+/// A font library shared by reference.
+pub type Fonts = Arc<FontLibrary>;
+
+/// The fonts chosen for one document: the faces to typeset with and the two
+/// family lists the template uses, best first (each ending in the embedded one).
+pub struct FontChoice {
+    /// The faces (the chosen families' regular and bold faces, then the embedded).
+    pub fonts: Vec<Font>,
+    /// Families for the text.
+    pub serif: Vec<String>,
+    /// Families for headings.
+    pub sans: Vec<String>,
+}
+
+impl FontLibrary {
+    /// The embedded faces only (`--embedded-fonts-only`).
+    pub fn embedded() -> FontLibrary {
+        let mut embedded = Vec::new();
+        for data in EMBEDDED {
+            faces(Bytes::new(data), &mut embedded);
+        }
+        FontLibrary {
+            user: Vec::new(),
+            system: Vec::new(),
+            read: Mutex::new(HashMap::new()),
+            embedded,
+        }
+    }
+
+    /// Every family this library can give (user, installed, embedded), for messages
+    /// and tests.
+    pub fn families(&self) -> Vec<String> {
+        let mut all: Vec<String> = self
+            .user
+            .iter()
+            .map(|(f, _)| f.info().family.clone())
+            .chain(self.system.iter().filter_map(|f| f.families.first().cloned()))
+            .chain(self.embedded.iter().map(|f| f.info().family.clone()))
+            .collect();
+        all.sort();
+        all.dedup();
+        all
+    }
+
+    /// An installed face, read on first use (bounded like every font read) and kept.
+    fn system_face(&self, face: &SystemFace) -> Option<Font> {
+        let key = (face.path.clone(), face.index);
+        let mut read = self.read.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        read.entry(key)
+            .or_insert_with(|| {
+                let data = read_font(&face.path, MAX_FONT_BYTES).ok()?;
+                Font::new(Bytes::new(data), face.index)
+            })
+            .clone()
+    }
+
+    /// The faces of one wished-for family: the user's first, else the installed ones.
+    fn family(&self, wish: &str) -> Vec<Font> {
+        let matches = |names: &[String]| names.iter().any(|n| n.eq_ignore_ascii_case(wish));
+        let user: Vec<Font> = self
+            .user
+            .iter()
+            .filter(|(_, names)| matches(names))
+            .map(|(f, _)| f.clone())
+            .collect();
+        if !user.is_empty() {
+            return user;
+        }
+        let found: Vec<&SystemFace> = self.system.iter().filter(|f| matches(&f.families)).collect();
+        let plain: Vec<&SystemFace> = found.iter().copied().filter(|f| f.plain_weight).collect();
+        let chosen = if plain.is_empty() { found } else { plain };
+        chosen.into_iter().filter_map(|f| self.system_face(f)).collect()
+    }
+
+    /// The fonts for a document whose profile wishes for `serif` (text) and `sans`
+    /// (headings) families, in its order; the defaults and the embedded faces follow.
+    pub fn choose(&self, serif: &[String], sans: &[String]) -> FontChoice {
+        let mut fonts: Vec<Font> = Vec::new();
+        let mut pick = |wishes: &[String], defaults: &[&str], embedded: &str| {
+            let mut list: Vec<String> = Vec::new();
+            let wanted = wishes
+                .iter()
+                .map(String::as_str)
+                .chain(defaults.iter().copied());
+            for wish in wanted {
+                for font in self.family(wish) {
+                    let family = font.info().family.clone();
+                    if !list.contains(&family) {
+                        list.push(family);
+                    }
+                    if !fonts.contains(&font) {
+                        fonts.push(font);
+                    }
+                }
+            }
+            list.push(embedded.to_string());
+            list
+        };
+        let serif = pick(serif, DEFAULT_SERIF, EMBEDDED_SERIF);
+        let sans = pick(sans, DEFAULT_SANS, EMBEDDED_SANS);
+        fonts.extend(self.embedded.iter().cloned());
+        FontChoice { fonts, serif, sans }
+    }
+}
+
+/// The fonts to typeset with: every font of `extra` directories, the installed ones
+/// (indexed), and the embedded ones; with `embedded_only`, the embedded ones alone.
+pub fn load(extra: &[PathBuf], embedded_only: bool) -> Result<Fonts, FontError> {
+    load_all(extra, embedded_only).map(|l| l.fonts)
 }
 
 /// [`load`], also returning the candidate files of `extra` that were skipped.
@@ -282,9 +402,19 @@ pub fn load(extra: &[PathBuf]) -> Result<Vec<Font>, FontError> {
 /// the `extra` directories together are read up to [`MAX_USER_FONT_BYTES`]; at most
 /// [`MAX_FONT_FILES`] names are looked at per directory. Nothing here waits on a
 /// writer or reads without limit.
-pub fn load_all(extra: &[PathBuf]) -> Result<LoadedFonts, FontError> {
-    let mut fonts = Vec::new();
+///
+/// The installed fonts (the system's and the user's font directories, as
+/// fontconfig lists them) are indexed by their name tables, memory-mapped, not
+/// read; only the faces a document asks for are read, by [`read_font`].
+pub fn load_all(extra: &[PathBuf], embedded_only: bool) -> Result<LoadedFonts, FontError> {
+    let mut library = FontLibrary::embedded();
     let mut skipped = Vec::new();
+    if embedded_only {
+        return Ok(LoadedFonts {
+            fonts: Arc::new(library),
+            skipped,
+        });
+    }
     let mut budget = MAX_USER_FONT_BYTES;
     for dir in extra {
         if !dir.is_dir() {
@@ -297,7 +427,14 @@ pub fn load_all(extra: &[PathBuf]) -> Result<LoadedFonts, FontError> {
                 Ok(data) => {
                     budget = budget
                         .saturating_sub(u64::try_from(data.len()).unwrap_or(u64::MAX));
-                    faces(Bytes::new(data), true, &mut fonts);
+                    let mut found = Vec::new();
+                    faces(Bytes::new(data), &mut found);
+                    library
+                        .user
+                        .extend(found.into_iter().map(|f| {
+                            let names = family_names(&f);
+                            (f, names)
+                        }));
                 }
                 Err(reason) => skipped.push(SkippedFont {
                     path: f,
@@ -313,57 +450,35 @@ pub fn load_all(extra: &[PathBuf]) -> Result<LoadedFonts, FontError> {
             }
         }
     }
-    let mut files = Vec::new();
-    for dir in SYSTEM_DIRS {
-        font_files(Path::new(dir), &mut files, 3);
-    }
-    files.sort();
-    files.dedup();
-    // The preferred families, regular and bold only (the weights the template uses).
-    files.retain(|f| {
-        let stem = f.file_stem().and_then(|n| n.to_str()).unwrap_or("");
-        PREFERRED.iter().any(|p| stem.starts_with(p))
-            && (stem.ends_with("-Regular") || stem.ends_with("-Bold"))
-    });
-    // CJK fonts are large (20–30 MB each): read and index them on parallel threads,
-    // then keep the file order so the result does not depend on timing.
-    let loaded: Vec<Vec<Font>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = files
-            .iter()
-            .map(|f| {
-                scope.spawn(move || {
-                    let mut out = Vec::new();
-                    if let Ok(data) = read_font(f, MAX_FONT_BYTES) {
-                        faces(Bytes::new(data), false, &mut out);
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
-    });
-    fonts.extend(loaded.into_iter().flatten());
-    // The fallback only when a Song-style or a Hei-style family is missing.
-    let has = |families: &[&str]| {
-        fonts.iter().any(|f| {
-            families
-                .iter()
-                .take(2)
-                .any(|w| f.info().family.eq_ignore_ascii_case(w))
-        })
-    };
-    if !has(SERIF) || !has(SANS) {
-        faces(Bytes::new(FALLBACK), true, &mut fonts);
-    }
-    Ok(LoadedFonts { fonts, skipped })
+    library.system = system_faces();
+    Ok(LoadedFonts {
+        fonts: Arc::new(library),
+        skipped,
+    })
 }
 
-/// Only the embedded fallback (for tests of a machine without CJK fonts).
-pub fn fallback_only() -> Vec<Font> {
-    let mut fonts = Vec::new();
-    faces(Bytes::new(FALLBACK), true, &mut fonts);
-    fonts
+/// The installed faces, by name: fontdb's scan of the system's font directories
+/// (fontconfig's list on Linux, plus the usual ones), which maps each file and reads
+/// its name table only. Collections are listed face by face.
+fn system_faces() -> Vec<SystemFace> {
+    let mut db = fontdb::Database::new();
+    db.load_system_fonts();
+    let mut faces: Vec<SystemFace> = db
+        .faces()
+        .filter_map(|f| match &f.source {
+            fontdb::Source::File(path) => Some(SystemFace {
+                path: path.clone(),
+                index: f.index,
+                families: f.families.iter().map(|(n, _)| n.clone()).collect(),
+                plain_weight: matches!(f.weight.0, 400 | 700)
+                    && f.style == fontdb::Style::Normal,
+            }),
+            _ => None,
+        })
+        .collect();
+    // The same file found through two directories (a link) is listed once; the
+    // order is the paths', whatever the scan's.
+    faces.sort_by(|a, b| (&a.path, a.index).cmp(&(&b.path, b.index)));
+    faces.dedup_by(|a, b| a.path == b.path && a.index == b.index);
+    faces
 }

@@ -20,6 +20,11 @@ pub struct PdfDoc {
     pub parts: Vec<PPart>,
     /// A draft: 草稿 on every page.
     pub draft: bool,
+    /// Families for the text, best first: the profile's, the installed defaults,
+    /// the embedded one (filled by [`crate::typeset`] from the fonts chosen).
+    pub serif: Vec<String>,
+    /// Families for headings, likewise.
+    pub sans: Vec<String>,
 }
 
 /// A part (第一部分 …).
@@ -612,6 +617,8 @@ pub fn layout(doc: &Document) -> PdfDoc {
         department: doc.department.clone(),
         year: doc.year,
         draft: doc.draft,
+        serif: vec![crate::fonts::EMBEDDED_SERIF.to_string()],
+        sans: vec![crate::fonts::EMBEDDED_SANS.to_string()],
         cover: doc.cover_line().to_string(),
         parts: doc
             .parts

@@ -11,8 +11,9 @@ mod layout;
 mod world;
 
 pub use fonts::{
-    FontError, LoadedFonts, MAX_FONT_BYTES, MAX_FONT_FILES, MAX_USER_FONT_BYTES, SkippedFont,
-    fallback_only, load as load_fonts, load_all as load_fonts_reporting, read_font,
+    EMBEDDED_SANS, EMBEDDED_SERIF, FontChoice, FontError, FontLibrary, Fonts, LoadedFonts,
+    MAX_FONT_BYTES, MAX_FONT_FILES, MAX_USER_FONT_BYTES, SkippedFont, load as load_fonts,
+    load_all as load_fonts_reporting, read_font,
 };
 pub use layout::{PdfDoc, layout};
 
@@ -89,6 +90,41 @@ impl Typeset {
         self.document.pages().len()
     }
 
+    /// The families the text is set in (most glyphs first), and the characters
+    /// that no font had — Typst sets those as the font's empty box (glyph 0).
+    pub fn fonts_used(&self) -> (Vec<String>, Vec<char>) {
+        use typst::layout::{Frame, FrameItem};
+        fn walk(
+            frame: &Frame,
+            used: &mut std::collections::HashMap<String, usize>,
+            missing: &mut Vec<char>,
+        ) {
+            for (_, item) in frame.items() {
+                match item {
+                    FrameItem::Group(g) => walk(&g.frame, used, missing),
+                    FrameItem::Text(t) => {
+                        *used.entry(t.font.info().family.clone()).or_default() += t.glyphs.len();
+                        for g in t.glyphs.iter().filter(|g| g.id == 0) {
+                            let c = t.text.get(g.range()).and_then(|s| s.chars().next());
+                            if let Some(c) = c.filter(|c| !c.is_whitespace() && !missing.contains(c)) {
+                                missing.push(c);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut used = std::collections::HashMap::new();
+        let mut missing = Vec::new();
+        for page in self.document.pages() {
+            walk(&page.frame, &mut used, &mut missing);
+        }
+        let mut used: Vec<(String, usize)> = used.into_iter().collect();
+        used.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        (used.into_iter().map(|(f, _)| f).collect(), missing)
+    }
+
     /// The PDF bytes.
     pub fn pdf(&self, ident: &str) -> Result<Vec<u8>, PdfError> {
         let options = typst_pdf::PdfOptions {
@@ -123,27 +159,41 @@ fn without_suspects(pdf: &mut [u8]) {
     }
 }
 
-/// Lays out a document with the given fonts.
-pub fn typeset(doc: &Document, fonts: Vec<Font>) -> Result<Typeset, PdfError> {
-    let data = serde_json::to_vec(&layout(doc)).map_err(|e| PdfError::Typeset(e.to_string()))?;
+/// Lays out a document with fonts chosen from `fonts` for its profile.
+pub fn typeset(doc: &Document, fonts: &FontLibrary) -> Result<Typeset, PdfError> {
+    let choice = fonts.choose(&doc.fonts.body, &doc.fonts.heading);
+    let mut data = layout(doc);
+    data.serif = choice.serif;
+    data.sans = choice.sans;
+    let data = serde_json::to_vec(&data).map_err(|e| PdfError::Typeset(e.to_string()))?;
     let template = template()?;
-    let world = ReportWorld::new(&template, data, fonts)
+    let world = ReportWorld::new(&template, data, choice.fonts)
         .ok_or_else(|| PdfError::Typeset("内部路径无效".into()))?;
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
     let document = output.map_err(|e| PdfError::Typeset(diagnostics(e.as_slice())))?;
     Ok(Typeset { document })
 }
 
-/// Renders a document to PDF bytes, with installed CJK fonts when present, fonts from
-/// `font_dirs`, and the embedded fallback.
+/// Renders a document to PDF bytes, with the profile's fonts and Noto CJK where
+/// installed or under `font_dirs`, and the embedded faces.
 pub fn render(doc: &Document, font_dirs: &[std::path::PathBuf]) -> Result<Vec<u8>, PdfError> {
-    render_with(doc, load_fonts(font_dirs)?)
+    render_with(doc, &load_fonts(font_dirs, false)?).map(|r| r.pdf)
+}
+
+/// A rendered PDF and what it is set in.
+pub struct Rendered {
+    /// The PDF bytes.
+    pub pdf: Vec<u8>,
+    /// The families its text is set in, most used first.
+    pub fonts: Vec<String>,
+    /// Characters no font had (printed as empty boxes), in order of first use.
+    pub missing: Vec<char>,
 }
 
 /// Renders a document to PDF bytes with fonts already loaded (callers may load them
 /// on another thread while they read the input). `JUESUAN_TIMING=1` prints the time
 /// of each stage on standard error.
-pub fn render_with(doc: &Document, fonts: Vec<Font>) -> Result<Vec<u8>, PdfError> {
+pub fn render_with(doc: &Document, fonts: &FontLibrary) -> Result<Rendered, PdfError> {
     let t0 = std::time::Instant::now();
     let typeset = typeset(doc, fonts)?;
     let t1 = std::time::Instant::now();
@@ -162,5 +212,10 @@ pub fn render_with(doc: &Document, fonts: Vec<Font>) -> Result<Vec<u8>, PdfError
             t2 - t1
         );
     }
-    Ok(pdf)
+    let (fonts, missing) = typeset.fonts_used();
+    Ok(Rendered {
+        pdf,
+        fonts,
+        missing,
+    })
 }

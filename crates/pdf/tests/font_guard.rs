@@ -21,7 +21,7 @@ fn load_within(dir: &Path, secs: u64) -> LoadedFonts {
     let (tx, rx) = mpsc::channel();
     let dirs = vec![dir.to_path_buf()];
     std::thread::spawn(move || {
-        let _ = tx.send(load_fonts_reporting(&dirs));
+        let _ = tx.send(load_fonts_reporting(&dirs, false));
     });
     rx.recv_timeout(Duration::from_secs(secs))
         .unwrap_or_else(|_| {
@@ -50,13 +50,12 @@ fn skipped_names(l: &LoadedFonts) -> Vec<(String, String)> {
         .collect()
 }
 
-/// CJK faces are still loaded after the skips: the installed Noto faces where the
-/// machine has them (CI installs fonts-noto-cjk), else the embedded fallback.
+/// CJK faces are still there after the skips: the embedded ones always, and the
+/// installed Noto faces where the machine has them (CI installs fonts-noto-cjk).
 fn has_cjk_faces(l: &LoadedFonts) -> bool {
-    l.fonts.iter().any(|f| {
-        let family = &f.info().family;
-        family.eq_ignore_ascii_case("WenQuanYi Micro Hei") || family.contains("CJK")
-    })
+    let families = l.fonts.families();
+    families.iter().any(|f| f == juesuan_pdf::EMBEDDED_SERIF)
+        && families.iter().any(|f| f == juesuan_pdf::EMBEDDED_SANS)
 }
 
 #[test]
@@ -182,7 +181,7 @@ fn linked_font_directories_are_scanned_once() {
 #[test]
 fn a_missing_font_dir_is_still_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let e = load_fonts_reporting(&[dir.path().join("absent")])
+    let e = load_fonts_reporting(&[dir.path().join("absent")], false)
         .err()
         .unwrap();
     assert!(e.to_string().contains("不存在"), "{e}");

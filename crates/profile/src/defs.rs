@@ -34,6 +34,20 @@ pub struct Profile {
     pub economic_catalog: Catalog<EconomicCode>,
     /// How project self-evaluations are scored and graded.
     pub performance: PerformanceDef,
+    /// The faces the PDF is set in, by family name.
+    pub fonts: FontFamilies,
+}
+
+/// The faces a report is set in, by family name (any language the font's name
+/// table gives: `SimSun` or `宋体`), best first. The PDF uses each one that is
+/// installed or given with `--font-dir`, in this order; Noto CJK SC, Source Han SC
+/// and the embedded faces follow.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FontFamilies {
+    /// Song- or FangSong-style faces for the text and the tables.
+    pub body: Vec<String>,
+    /// Hei-style faces for titles and headings.
+    pub heading: Vec<String>,
 }
 
 /// The scoring method of 项目支出绩效自评 (see docs/PERFORMANCE.md).

@@ -46,6 +46,17 @@ struct RawProfile {
     #[serde(default)]
     glossary: Vec<RawGlossary>,
     performance: RawPerformance,
+    #[serde(default)]
+    fonts: RawFonts,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawFonts {
+    #[serde(default)]
+    body: Vec<String>,
+    #[serde(default)]
+    heading: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -442,6 +453,18 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
         message: what,
     };
 
+    for (key, list) in [("body", &raw.fonts.body), ("heading", &raw.fonts.heading)] {
+        if list.len() > 16 || list.iter().any(|n| n.trim().is_empty() || n.chars().count() > 64) {
+            return Err(bad(
+                "profile.toml",
+                format!("[fonts] {key} 应是至多 16 个字体名，每个非空、不超过 64 个字符"),
+            ));
+        }
+    }
+    let fonts = FontFamilies {
+        body: raw.fonts.body.clone(),
+        heading: raw.fonts.heading.clone(),
+    };
     let amount_unit = AmountUnit::from_label(&raw.amount_unit).ok_or_else(|| {
         bad(
             "profile.toml",
@@ -546,6 +569,7 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
     };
     Ok(Profile {
         performance,
+        fonts,
         id: raw.id,
         name: raw.name,
         region: raw.region,

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 pub const WIDTH: f64 = 640.0;
 
 const FONT: &str =
-    "Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, Microsoft YaHei, sans-serif";
+    "Noto Sans CJK SC, Source Han Sans SC, Juesuan Sans SC, Microsoft YaHei, sans-serif";
 
 /// Fill colours, in order: restrained, distinguishable in grey print.
 const PALETTE: &[&str] = &[

@@ -216,7 +216,10 @@ pub fn render(report: &Report, tables: &TableSet) -> Result<Vec<(String, Vec<u8>
         files.push((format!("data/{name}"), bytes));
     }
     let package = json!({
-        "profile": "fiscal-data-package",
+        // A Tabular Data Package, whose schema validators carry with them (the
+        // "fiscal-data-package" profile made them fetch one from the web, and fail
+        // offline); `model` below is the Fiscal Data Package's, which they pass over.
+        "profile": "tabular-data-package",
         "name": format!("juesuan-{}-{}", report.meta.year, slug(&report.meta.department)),
         "title": format!("{}{}年度部门决算公开数据", report.meta.department, report.meta.year),
         "description": "部门决算公开报告的十张公开表，每行一个数字（行 × 栏），金额以元计、保留两位小数，由 Juesuan 从决算数据生成。",
@@ -275,6 +278,33 @@ pub fn render(report: &Report, tables: &TableSet) -> Result<Vec<(String, Vec<u8>
     json.push('\n');
     files.push(("data/datapackage.json".to_string(), json.into_bytes()));
     Ok(files)
+}
+
+/// The UTF-8 byte-order mark: Excel on Windows reads a CSV as the system's code
+/// page (GBK) unless it starts with one.
+pub const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// The open data for Excel users (`--csv-bom`): every `data/*.csv` of `files`
+/// (as [`render`] made them) starts with [`BOM`], and the data package says so —
+/// its resources' `encoding` becomes `utf-8-sig`, the name Python (and so the
+/// Frictionless validator) gives UTF-8 with a BOM.
+pub fn with_bom(files: &mut [(String, Vec<u8>)]) -> Result<(), String> {
+    for (name, bytes) in files.iter_mut() {
+        if name.starts_with("data/") && name.ends_with(".csv") && !bytes.starts_with(BOM) {
+            bytes.splice(0..0, BOM.iter().copied());
+        } else if name == "data/datapackage.json" {
+            let mut package: Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+            if let Some(resources) = package["resources"].as_array_mut() {
+                for r in resources {
+                    r["encoding"] = json!("utf-8-sig");
+                }
+            }
+            let mut json = serde_json::to_string_pretty(&package).map_err(|e| e.to_string())?;
+            json.push('\n');
+            *bytes = json.into_bytes();
+        }
+    }
+    Ok(())
 }
 
 fn resource(t: &juesuan_model::Table, path: &str, rows: usize) -> Value {

@@ -19,6 +19,7 @@ mod tests;
 pub mod text;
 
 pub use ctx::{Ctx, Previous};
+pub use narrative::MISSING_INPUT;
 pub use registry::{Family, Rule, RuleInfo, find, registry};
 
 use juesuan_model::{Finding, Report, TableSet, sort_findings};

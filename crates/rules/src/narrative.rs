@@ -85,8 +85,13 @@ fn expand(ctx: &Ctx<'_>, pattern: &str, classes: &[FunctionalCode]) -> Vec<Strin
 
 /// NARR-INPUT
 pub struct MissingInput;
+
+/// The id of [`MissingInput`]: its findings are what a report lacks to be
+/// published (`build` refuses without `--draft`; the platform refuses to submit).
+pub const MISSING_INPUT: &str = "NARR-INPUT";
+
 static MISSING: RuleInfo = RuleInfo {
-    id: "NARR-INPUT",
+    id: MISSING_INPUT,
     family: Family::Narrative,
     title: "情况说明所需的输入缺失",
     severity: "警告",
@@ -107,35 +112,53 @@ impl Rule for MissingInput {
         let mut out = Vec::new();
         let mut last = n.last_year.clone();
         complete_scalar_sums(&mut last);
-        let missing = |what: String, hint: &str| {
+        // Where the input goes: the workbook's cell that awaits it (the message then
+        // names it by its label only), else narrative.toml (by the key to write).
+        let slot = |section: &str, id: &str| n.slots.get(&format!("{section}.{id}")).cloned();
+        let missing = |at: Option<SourceRef>, what: String, hint: &str| {
             Finding::new(
                 MISSING.id,
                 Severity::Warning,
-                Location::Input(file.clone()),
+                Location::Input(at.unwrap_or_else(|| file.clone())),
                 what,
                 hint,
             )
         };
+        const FORM_HINT: &str = "在工作簿“情况说明数据”表的这一格填写；情况说明中该处暂以“（未填报）”或省略处理。";
         for p in &ctx.profile.inputs.last_year {
             for id in expand(ctx, p, &classes) {
-                if Key::parse(&id).is_some_and(|k| !last.contains_key(&k)) {
-                    out.push(missing(
-                        format!(
+                if let Some(k) = Key::parse(&id).filter(|k| !last.contains_key(k)) {
+                    let at = slot("last_year", &k.to_string());
+                    let what = match at {
+                        Some(_) => format!("缺少上年决算数：{}（情况说明中相应的同比句省略）", describe(&id)),
+                        None => format!(
                             "缺少上年决算数 [last_year] \"{id}\"（{}）：情况说明中相应的同比句省略",
                             describe(&id)
                         ),
-                        "从上年决算公开报告中取该数填入 narrative.toml 的 [last_year]。",
-                    ));
+                    };
+                    let hint = if at.is_some() {
+                        "从上年决算公开报告中取该数，填在这一格。"
+                    } else {
+                        "从上年决算公开报告中取该数填入 narrative.toml 的 [last_year]。"
+                    };
+                    out.push(missing(at, what, hint));
                 }
             }
         }
         for p in &ctx.profile.inputs.initial_budget {
             for id in expand(ctx, p, &classes) {
-                if Key::parse(&id).is_some_and(|k| !n.initial_budget.contains_key(&k)) {
-                    out.push(missing(
-                        format!("缺少年初预算 [initial_budget] \"{id}\"（{}）：不能计算完成年初预算的比例", describe(&id)),
-                        "从年初部门预算批复中取该数填入 narrative.toml 的 [initial_budget]。",
-                    ));
+                if let Some(k) = Key::parse(&id).filter(|k| !n.initial_budget.contains_key(k)) {
+                    let at = slot("initial_budget", &k.to_string());
+                    let what = match at {
+                        Some(_) => format!("缺少年初预算数：{}（不能计算完成年初预算的比例）", describe(&id)),
+                        None => format!("缺少年初预算 [initial_budget] \"{id}\"（{}）：不能计算完成年初预算的比例", describe(&id)),
+                    };
+                    let hint = if at.is_some() {
+                        "从年初部门预算批复中取该数，填在这一格。"
+                    } else {
+                        "从年初部门预算批复中取该数填入 narrative.toml 的 [initial_budget]。"
+                    };
+                    out.push(missing(at, what, hint));
                 }
             }
         }
@@ -147,18 +170,23 @@ impl Rule for MissingInput {
             .collect();
         let counts: Vec<&String> = n.counts.keys().collect();
         let amounts: Vec<&String> = n.amounts.keys().collect();
-        for (section, decls, present) in [
-            ("texts", &ctx.profile.inputs.texts, texts),
-            ("counts", &ctx.profile.inputs.counts, counts),
-            ("amounts", &ctx.profile.inputs.amounts, amounts),
+        for (section, kind, decls, present) in [
+            ("texts", "说明", &ctx.profile.inputs.texts, texts),
+            ("counts", "数量", &ctx.profile.inputs.counts, counts),
+            ("amounts", "金额", &ctx.profile.inputs.amounts, amounts),
         ] {
             for d in decls.iter().filter(|d| !d.optional && d.sum_of.is_empty()) {
                 for id in expand(ctx, &d.id, &classes) {
                     if !present.contains(&&id) {
-                        out.push(missing(
-                            format!("缺少 [{section}] \"{id}\"（{}）", d.label),
-                            "在 narrative.toml 中补填；情况说明中该处暂以“（未填报）”或省略处理。",
-                        ));
+                        let at = slot(section, &id);
+                        let (what, hint) = match at {
+                            Some(_) => (format!("缺少{}：{}", kind, d.label), FORM_HINT),
+                            None => (
+                                format!("缺少 [{section}] \"{id}\"（{}）", d.label),
+                                "在 narrative.toml 中补填；情况说明中该处暂以“（未填报）”或省略处理。",
+                            ),
+                        };
+                        out.push(missing(at, what, hint));
                     }
                 }
             }

@@ -365,7 +365,7 @@ async fn through(
     }
     let findings = flow::findings(state, &v)?;
     for (i, f) in findings.iter().enumerate() {
-        if f.level == "warning" {
+        if f.explainable() {
             sqlx::query("INSERT INTO explanations (version_id, finding, text) VALUES ($1, $2, $3)")
                 .bind(vid)
                 .bind(i as i64)

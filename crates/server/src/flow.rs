@@ -35,6 +35,17 @@ pub struct StoredFinding {
 }
 
 impl StoredFinding {
+    /// An input the 情况说明 needs and was not given (`NARR-INPUT`): the report
+    /// cannot be submitted until it is supplied; no explanation lifts it.
+    pub fn is_missing_input(&self) -> bool {
+        self.rule == juesuan_engine::MISSING_INPUT
+    }
+
+    /// A warning the preparer may keep with a written explanation.
+    pub fn explainable(&self) -> bool {
+        self.level == "warning" && !self.is_missing_input()
+    }
+
     /// The stored form of a finding.
     pub fn of(f: &Finding) -> StoredFinding {
         let mut values = Vec::new();
@@ -275,6 +286,7 @@ fn build(loaded: &Loaded, report: &ReportRow) -> Result<Built, Vec<String>> {
     }
     let html = juesuan_engine::render(loaded, &[juesuan_engine::Format::Html], None)
         .map_err(|e| vec![e])?
+        .files
         .into_iter()
         .next()
         .map(|(_, b)| b)
@@ -693,11 +705,17 @@ pub fn blockers(
     if v.errors > 0 {
         out.push(format!("有 {} 处错误：改正后重新上传", v.errors));
     }
+    let inputs = findings.iter().filter(|f| f.is_missing_input()).count();
+    if inputs > 0 {
+        out.push(format!(
+            "情况说明缺少 {inputs} 项所需的输入：补齐后重新上传（不完整的报告不能报送）"
+        ));
+    }
     let missing = findings
         .iter()
         .enumerate()
         .filter(|(i, f)| {
-            f.level == "warning"
+            f.explainable()
                 && !explained
                     .iter()
                     .any(|(j, t)| *j == *i as i64 && !t.trim().is_empty())

@@ -119,7 +119,7 @@ pub(crate) fn fonts(state: &Shared) -> Result<juesuan_engine::Fonts, String> {
     if let Some(f) = state.fonts.get() {
         return Ok(f.clone());
     }
-    let loaded = juesuan_pdf::load_fonts(&[]).map_err(|e| e.to_string())?;
+    let loaded = juesuan_pdf::load_fonts(&[], false).map_err(|e| e.to_string())?;
     Ok(state.fonts.get_or_init(|| loaded).clone())
 }
 
@@ -145,7 +145,7 @@ fn render_version(
         None
     };
     Ok((
-        juesuan_engine::render(&loaded, formats, fonts)?,
+        juesuan_engine::render(&loaded, formats, fonts)?.files,
         juesuan_engine::city::headline(&loaded),
     ))
 }

@@ -369,6 +369,7 @@ pub async fn version(
             let mut val = serde_json::to_value(f).unwrap_or_default();
             if let Some(o) = val.as_object_mut() {
                 o.insert("explanation".into(), json!(explanation));
+                o.insert("explainable".into(), json!(f.explainable()));
                 o.insert("index".into(), json!(i));
             }
             val
@@ -492,8 +493,16 @@ pub async fn explain(
         let i: usize = index
             .parse()
             .map_err(|_| crate::web::bad_field(&viewer, field, "不是检查结果的编号"))?;
-        if findings.get(i).is_none_or(|f| f.level != "warning") {
-            return Err(crate::web::bad_field(&viewer, field, "没有这条警告"));
+        match findings.get(i) {
+            Some(f) if f.explainable() => {}
+            Some(f) if f.is_missing_input() => {
+                return Err(crate::web::bad_field(
+                    &viewer,
+                    field,
+                    "缺少的输入不能以说明代替：请补齐后重新上传",
+                ));
+            }
+            _ => return Err(crate::web::bad_field(&viewer, field, "没有这条警告")),
         }
         let text = fields.optional(&viewer, field, 2000)?;
         sqlx::query("DELETE FROM explanations WHERE version_id = $1 AND finding = $2")
@@ -893,7 +902,9 @@ pub async fn summary(
             let st = state.clone();
             let bytes = tokio::task::spawn_blocking(move || {
                 let fonts = crate::jobs::fonts(&st)?;
-                juesuan_pdf::render_with(&doc, fonts).map_err(|e| e.to_string())
+                juesuan_pdf::render_with(&doc, &fonts)
+                    .map(|r| r.pdf)
+                    .map_err(|e| e.to_string())
             })
             .await
             .map_err(|_| internal(&viewer, "PDF 排版中断"))?

@@ -117,6 +117,7 @@ fn document(parts: Vec<Part>) -> Document {
         profile: "test".to_string(),
         parts,
         draft: false,
+        fonts: Default::default(),
     }
 }
 

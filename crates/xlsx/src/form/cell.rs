@@ -455,6 +455,19 @@ pub(crate) fn norm(s: &str) -> String {
         .collect()
 }
 
+/// A heading without its leading number (`三、原因、用途等说明` → `原因、用途等说明`),
+/// normalized by [`norm`].
+pub(crate) fn unnumbered(s: &str) -> String {
+    let n = norm(s);
+    let numerals = "一二三四五六七八九十";
+    match n.split_once('、') {
+        Some((head, rest)) if !head.is_empty() && head.chars().all(|c| numerals.contains(c)) => {
+            rest.to_string()
+        }
+        _ => n,
+    }
+}
+
 /// `A`, `B`, …, `Z`, `AA` …: the column letters of a zero-based column.
 pub(crate) fn col_letters(col: u32) -> String {
     let mut n = col + 1;
@@ -723,6 +736,21 @@ mod tests {
             let _ = count(&txt(&s));
             let _ = points(&txt(&s));
         }
+    }
+
+    #[test]
+    fn headings_are_read_without_their_numbers() {
+        // A form made before the sections were renumbered (四、 → 三、) reads the same.
+        assert_eq!(
+            unnumbered("四、原因、用途等说明"),
+            unnumbered("三、原因、用途等说明")
+        );
+        assert_eq!(
+            unnumbered("三、按功能分类“类”填写"),
+            unnumbered("按功能分类\"类\"填写")
+        );
+        assert_eq!(unnumbered("原因、用途"), "原因、用途");
+        assert_eq!(unnumbered("、x"), "、x");
     }
 
     #[test]

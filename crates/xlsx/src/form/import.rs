@@ -1180,7 +1180,11 @@ impl<'a> Importer<'a> {
                 }
             };
             let na = norm(&a);
-            if let Some((_, s)) = sections.iter().find(|(h, _)| norm(h) == na) {
+            let heading = cell::unnumbered(&a);
+            if let Some((_, s)) = sections
+                .iter()
+                .find(|(h, _)| cell::unnumbered(h) == heading)
+            {
                 section = Some(*s);
                 list_id = None;
                 continue;
@@ -1210,6 +1214,14 @@ impl<'a> Importer<'a> {
                     }
                 }
             }
+            let here = self.at(sheet, r, 2);
+            if let Ok(key) = narrative_id(sec, &id, profile) {
+                let slot = match &key {
+                    Some(k) => format!("{}.{k}", sec.name()),
+                    None => format!("{}.{id}", sec.name()),
+                };
+                out.slots.entry(slot).or_insert_with(|| here.clone());
+            }
             let vcell = sheet.get(r, 2);
             if vcell.value == Value::Empty && !vcell.formula {
                 if sec == NarrativeSection::Lists {
@@ -1217,7 +1229,6 @@ impl<'a> Importer<'a> {
                 }
                 continue;
             }
-            let here = self.at(sheet, r, 2);
             let loose_m = Measure::from_name(&id).filter(|m| loose.contains(m));
             if sec == NarrativeSection::Amounts
                 && let Some(m) = loose_m

@@ -273,22 +273,24 @@ pub fn group_total(g: EconGroup) -> String {
     format!("{}合计", g.label())
 }
 
-/// Section headings of 情况说明数据, with the section each lists.
+/// Section headings of 情况说明数据, with the section each lists. A workbook is read
+/// by the heading after its number ([`crate::form::cell::unnumbered`]), so that a
+/// form made before the sections were renumbered reads the same.
 pub const NARR_LAST_YEAR: &str = "一、上年决算数";
 /// 年初预算
 pub const NARR_INITIAL: &str = "二、年初预算数";
-/// The grid by 功能分类 类.
-pub const NARR_CLASSES: &str = "三、按功能分类“类”填写";
+/// The grid by 功能分类 类 (its own sheet; once a section of 情况说明数据).
+pub const NARR_CLASSES: &str = "按功能分类“类”填写";
 /// Texts.
-pub const NARR_TEXTS: &str = "四、原因、用途等说明";
+pub const NARR_TEXTS: &str = "三、原因、用途等说明";
 /// Counts.
-pub const NARR_COUNTS: &str = "五、数量";
+pub const NARR_COUNTS: &str = "四、数量";
 /// Amounts.
-pub const NARR_AMOUNTS: &str = "六、其他金额";
+pub const NARR_AMOUNTS: &str = "五、其他金额";
 /// Scores.
-pub const NARR_SCORES: &str = "七、得分";
+pub const NARR_SCORES: &str = "六、得分";
 /// Lists.
-pub const NARR_LISTS: &str = "八、名单";
+pub const NARR_LISTS: &str = "七、名单";
 /// Header of the id column of the list sections.
 pub const NARR_ID: &str = "编号";
 /// Header of the class-code column of the class grid.

@@ -155,6 +155,9 @@ struct Plan {
     repeat: Option<(u32, u32)>,
     landscape: bool,
     hidden: bool,
+    /// Columns kept from view: the ids by which the reader knows each row, which a
+    /// person neither needs to read nor should change.
+    hidden_columns: Vec<u32>,
     /// Cells that hold text looking like numbers (codes): no warning triangles.
     text_range: Option<(u32, u32, u32, u32)>,
 }
@@ -1229,12 +1232,9 @@ impl<'a> Planner<'a> {
         let inputs = &self.profile.inputs;
         p.span(0, 0, 2, "情况说明所需数据", St::Caption);
         p.heights.insert(0, 28);
-        p.text(
-            1,
-            0,
-            "“编号”列是程序识别用的名称，不要改动；不需要的项留空。",
-            St::Note,
-        );
+        // Column A holds each row's id, hidden: the labels say what each is.
+        p.hidden_columns.push(0);
+        p.text(1, 1, "在 C 列填写；不需要的项留空。", St::Note);
         p.text(1, 2, "金额单位：元", St::Right);
         let mut row = 3;
         let no_class = |s: &&String| !s.contains("{class}");
@@ -1983,6 +1983,9 @@ fn write_sheet(
 ) -> Result<(), Fault> {
     for (c, w) in (0_u32..).zip(&plan.widths) {
         ws.set_column_width(col_num(c)?, *w)?;
+    }
+    for c in &plan.hidden_columns {
+        ws.set_column_hidden(col_num(*c)?)?;
     }
     let merged: BTreeSet<(u32, u32)> = plan
         .merges
