@@ -294,7 +294,11 @@ fn summary_csv(outcomes: &[InputOutcome]) -> Result<Vec<u8>, String> {
                 vec![
                     file,
                     spreadsheet_safe(&department(a)),
-                    if year > 0 { year.to_string() } else { String::new() },
+                    if year > 0 {
+                        year.to_string()
+                    } else {
+                        String::new()
+                    },
                     status.to_string(),
                     spreadsheet_safe(&a.profile.id),
                     kind.to_string(),

@@ -43,7 +43,11 @@ fn localise(cmd: Command, root: bool) -> Command {
             } else {
                 a.help_heading("选项")
             };
-            let own = a.get_value_names().is_some();
+            // Derived options carry their id in capitals (`INPUT`); ours are Chinese.
+            let derived = a.get_id().as_str().to_uppercase();
+            let own = a
+                .get_value_names()
+                .is_some_and(|v| v.iter().any(|n| n.as_str() != derived));
             match placeholder(a.get_id().as_str()) {
                 Some(p) if !own && a.get_action().takes_values() => a.value_name(p),
                 _ => a,
@@ -87,8 +91,22 @@ pub fn command() -> Command {
 }
 
 /// clap's remaining English in a rendered help or usage: the `[OPTIONS]` of a
-/// usage line.
+/// usage line, `[default: …]`, `[possible values: …]`, and the colon after a
+/// heading.
 pub fn words(text: &str) -> String {
-    text.replace("[OPTIONS]", "[选项]")
+    let text = text
+        .replace("[OPTIONS]", "[选项]")
         .replace("Usage: ", "用法：")
+        .replace("[default: ", "[默认：")
+        .replace("[default:", "[默认：")
+        .replace("[possible values: ", "[可选：")
+        .replace("[aliases: ", "[别名：");
+    text.lines()
+        .map(|l| match l.strip_suffix(':') {
+            Some(h @ ("参数" | "选项" | "命令")) => format!("{h}："),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + if text.ends_with('\n') { "\n" } else { "" }
 }

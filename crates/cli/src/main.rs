@@ -35,7 +35,14 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// 着色：auto（默认：仅在终端上，且未设 NO_COLOR 时）、always、never
-    #[arg(long, global = true, value_enum, default_value = "auto", value_name = "何时")]
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "何时",
+        hide_possible_values = true
+    )]
     color: term::ColorWhen,
     /// 安静：不输出汇总、进度与生成说明，只输出发现的问题和错误
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -50,7 +57,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// 检查一份决算数据：逐条规则核对，列出发现的问题
-    #[command(after_help = "例：\n  juesuan check examples/jincheng-amr-2022\n  juesuan check 2023决算公开.xlsx --format json\n  juesuan check 2023/ --previous 2022/\n  juesuan check 各部门/*.xlsx")]
+    #[command(
+        after_help = "例：\n  juesuan check examples/jincheng-amr-2022\n  juesuan check 2023决算公开.xlsx --format json\n  juesuan check 2023/ --previous 2022/\n  juesuan check 各部门/*.xlsx"
+    )]
     Check {
         /// 输入目录（含 report.toml）、report.toml 文件或 .xlsx 填报工作簿；可给多份，并行检查并汇总
         #[arg(required = true)]
@@ -75,7 +84,9 @@ enum Command {
         units: Vec<PathBuf>,
     },
     /// 比较同一部门两个年度的决算数据：哪些数据变了，本年所述上年数与上年报告是否一致
-    #[command(after_help = "例：\n  juesuan compare 2022/ 2023/\n  juesuan compare 2022.xlsx 2023.xlsx --format json")]
+    #[command(
+        after_help = "例：\n  juesuan compare 2022/ 2023/\n  juesuan compare 2022.xlsx 2023.xlsx --format json"
+    )]
     Compare {
         /// 一个年度的输入（目录或工作簿）
         first: PathBuf,
@@ -89,7 +100,9 @@ enum Command {
         all: bool,
     },
     /// 生成决算公开报告
-    #[command(after_help = "例：\n  juesuan build examples/jincheng-amr-2022 -o out\n  juesuan build 2023决算公开.xlsx -o out --format pdf,html\n  juesuan build 2023决算公开.xlsx -o out --embedded-fonts-only --csv-bom")]
+    #[command(
+        after_help = "例：\n  juesuan build examples/jincheng-amr-2022 -o out\n  juesuan build 2023决算公开.xlsx -o out --format pdf,html\n  juesuan build 2023决算公开.xlsx -o out --embedded-fonts-only --csv-bom"
+    )]
     Build {
         /// 输入目录（含 report.toml）、report.toml 文件或 .xlsx 填报工作簿
         input: PathBuf,
@@ -105,8 +118,7 @@ enum Command {
         /// 输入不完整（情况说明缺少所需的输入）时仍生成，每页标“草稿”，不可公开
         #[arg(long)]
         draft: bool,
-        /// 另加字体目录（可重复）。PDF 依次用：模板指定的字体（如宋体、黑体）、Noto CJK，
-        /// 均为已安装或在此目录中者；最后是内置的宋体（Noto Serif）与黑体（Noto Sans）子集
+        /// 另加字体目录（可重复）。PDF字体依次为：模板指定的字体（如宋体、黑体）、Noto CJK，须已安装或在此目录中；最后是内置的宋体、黑体（Noto字体的子集）
         #[arg(long = "font-dir", value_name = "目录")]
         font_dir: Vec<PathBuf>,
         /// 只用内置字体排版 PDF：不同机器生成的 PDF 逐字节相同
@@ -149,7 +161,9 @@ enum Command {
         format: String,
     },
     /// 生成空白的填报工作簿（.xlsx）：按模板列出基本信息、十张公开表、情况说明与项目绩效自评各表
-    #[command(after_help = "例：\n  juesuan init --xlsx 2023决算公开.xlsx --department 某某局 --year 2023\n  juesuan init --xlsx 上海.xlsx --profile shanghai-2024 --department 上海市某局 --year 2024")]
+    #[command(
+        after_help = "例：\n  juesuan init --xlsx 2023决算公开.xlsx --department 某某局 --year 2023\n  juesuan init --xlsx 上海.xlsx --profile shanghai-2024 --department 上海市某局 --year 2024"
+    )]
     Init {
         /// 要生成的工作簿，如 2023决算公开.xlsx
         #[arg(long, value_name = "文件")]
@@ -168,7 +182,9 @@ enum Command {
         force: bool,
     },
     /// 审计已公开的决算报告（PDF 或从 PDF 提取的文本）：读回表格与情况说明，列出不相符之处
-    #[command(after_help = "例：\n  juesuan audit 已公开报告.pdf\n  juesuan audit 已公开报告.pdf -o 审计结果.html\n  juesuan audit 各部门/*.pdf --summary 汇总.csv --csv-bom")]
+    #[command(
+        after_help = "例：\n  juesuan audit 已公开报告.pdf\n  juesuan audit 已公开报告.pdf -o 审计结果.html\n  juesuan audit 各部门/*.pdf --summary 汇总.csv --csv-bom"
+    )]
     Audit {
         /// 一个或多个 PDF / 文本文件（多个时并行审计）
         #[arg(required = true)]
@@ -202,7 +218,9 @@ enum Command {
         csv_bom: bool,
     },
     /// 启动决算公开平台：财政局收集、检查、退回、批准、公开各部门的报告；公众阅读、下载、检索
-    #[command(after_help = "例：\n  juesuan serve\n  juesuan serve --demo\n  juesuan serve --database postgres://user@host/db --listen 0.0.0.0:8080 --data-dir /srv/juesuan")]
+    #[command(
+        after_help = "例：\n  juesuan serve\n  juesuan serve --demo\n  juesuan serve --database postgres://user@host/db --listen 0.0.0.0:8080 --data-dir /srv/juesuan"
+    )]
     Serve {
         /// 数据库地址；默认是数据目录中的 SQLite 文件。PostgreSQL：postgres://用户@主机/库
         #[arg(long, value_name = "地址")]
@@ -224,7 +242,9 @@ enum Command {
         secure_cookies: bool,
     },
     /// 平台管理：用户、部门导入、备份与恢复
-    #[command(after_help = "例：\n  juesuan admin add-user wang --name 王某 --role preparer --department 065\n  juesuan admin import-departments 部门.csv\n  juesuan admin backup /srv/备份/2026-12-04")]
+    #[command(
+        after_help = "例：\n  juesuan admin add-user wang --name 王某 --role preparer --department 065\n  juesuan admin import-departments 部门.csv\n  juesuan admin backup /srv/备份/2026-12-04"
+    )]
     Admin {
         /// 数据库地址（同 serve）
         #[arg(long, value_name = "地址", global = true)]
@@ -240,17 +260,23 @@ enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
-    /// 转换输入格式：文本目录 → .xlsx 填报工作簿，或 .xlsx → 文本目录
     /// 生成命令行补全脚本
-    #[command(after_help = "例：\n  juesuan completions bash > ~/.local/share/bash-completion/completions/juesuan\n  juesuan completions zsh > ~/.zfunc/_juesuan")]
+    #[command(
+        after_help = "例：\n  juesuan completions bash > ~/.local/share/bash-completion/completions/juesuan\n  juesuan completions zsh > ~/.zfunc/_juesuan"
+    )]
     Completions {
         /// 外壳：bash、zsh、fish、powershell、elvish
         shell: clap_complete::Shell,
     },
     /// 生成 man 手册页（roff 格式）
-    #[command(after_help = "例：\n  juesuan man > ~/.local/share/man/man1/juesuan.1 && man juesuan")]
+    #[command(
+        after_help = "例：\n  juesuan man > ~/.local/share/man/man1/juesuan.1 && man juesuan"
+    )]
     Man,
-    #[command(after_help = "例：\n  juesuan convert examples/jincheng-amr-2022 -o 填报.xlsx\n  juesuan convert 填报.xlsx -o 文本目录")]
+    /// 转换输入格式：文本目录 → .xlsx 填报工作簿，或 .xlsx → 文本目录
+    #[command(
+        after_help = "例：\n  juesuan convert examples/jincheng-amr-2022 -o 填报.xlsx\n  juesuan convert 填报.xlsx -o 文本目录"
+    )]
     Convert {
         /// 文本目录（或其 report.toml），或 .xlsx 填报工作簿
         input: PathBuf,
@@ -308,7 +334,9 @@ enum AdminAction {
         target: PathBuf,
     },
     /// 从备份恢复到空的数据目录
-    #[command(after_help = "例：\n  juesuan admin restore /srv/备份/2026-12-04 --data-dir juesuan-data")]
+    #[command(
+        after_help = "例：\n  juesuan admin restore /srv/备份/2026-12-04 --data-dir juesuan-data"
+    )]
     Restore {
         /// 备份目录
         source: PathBuf,

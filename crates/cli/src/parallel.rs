@@ -25,7 +25,9 @@ pub fn each<T: Sync, R: Send>(
     let started = std::time::Instant::now();
     let bar = progress.then(|| {
         let bar = indicatif::ProgressBar::new(u64::try_from(items.len()).unwrap_or(u64::MAX));
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:24} {pos}/{len} {wide_msg}") {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:24} {pos}/{len} {wide_msg}")
+        {
             bar.set_style(style.progress_chars("█▉░"));
         }
         bar

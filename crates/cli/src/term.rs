@@ -61,11 +61,12 @@ pub fn errln(s: &str) {
 /// `--color`: when severities are coloured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorWhen {
-    /// On a terminal, unless `NO_COLOR` is set (to anything but empty) or `TERM=dumb`.
+    // Not `///`: clap would print these as the values' help.
+    // On a terminal, unless `NO_COLOR` is set (to anything but empty) or `TERM=dumb`.
     Auto,
-    /// Always (into a pipe too, e.g. for `less -R`).
+    // Always (into a pipe too, e.g. for `less -R`).
     Always,
-    /// Never.
+    // Never.
     Never,
 }
 

@@ -262,6 +262,7 @@ fn a_batch_goes_on_past_bad_files_and_lists_them() {
             scan.to_str().unwrap(),
             "--summary",
             summary.to_str().unwrap(),
+            "--csv-bom",
             "--format",
             "json",
             "-o",
@@ -272,6 +273,9 @@ fn a_batch_goes_on_past_bad_files_and_lists_them() {
     // The worst input decides: 2.
     assert_eq!(o.status.code(), Some(2));
     let csv = std::fs::read_to_string(&summary).unwrap();
+    // --csv-bom: Excel reads it as UTF-8.
+    let csv = csv.strip_prefix('\u{feff}').expect("a BOM");
+    assert!(csv.starts_with("文件,部门,年度,结果,"), "{csv}");
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows.len(), 4, "{csv}");
     let row = |name: &str| {
@@ -291,6 +295,50 @@ fn a_batch_goes_on_past_bad_files_and_lists_them() {
         serde_json::from_str(&std::fs::read_to_string(d.join("all.json")).unwrap()).unwrap();
     let text = json.to_string();
     assert!(text.contains("AU-CHANGE"), "{text}");
+}
+
+/// `extract` writes the tables the text shows and no others: a table it never
+/// read is not a table of zeros.
+#[test]
+fn extract_writes_only_the_tables_it_found() {
+    let t = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(seed()).unwrap();
+    let from = text.find(" 国有资本经营预算财政拨款支出决算表").unwrap();
+    let to = text.find(" 部门决算公开相关信息统计表").unwrap();
+    let cut = t.path().join("no09.txt");
+    let (head, tail) = (text.get(..from).unwrap(), text.get(to..).unwrap());
+    std::fs::write(&cut, format!("{head}{tail}")).unwrap();
+    let out = t.path().join("out");
+    let o = juesuan(
+        &[
+            "extract",
+            cut.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        !out.join("data/table-09.csv").exists(),
+        "a table never read"
+    );
+    for n in [1, 2, 8, 10] {
+        assert!(
+            out.join(format!("data/table-{n:02}.csv")).exists(),
+            "table {n}"
+        );
+    }
+    let pkg: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("data/datapackage.json")).unwrap())
+            .unwrap();
+    assert_eq!(pkg["resources"].as_array().unwrap().len(), 9);
+    assert_eq!(pkg["fiscalPeriod"]["start"], "2022-01-01");
 }
 
 /// And what `extract` writes for a report it can read: every table's figures as open

@@ -129,7 +129,7 @@ fn what_check_passes_the_audit_of_its_pdf_passes() {
             .map(|f| format!("{} {} {}", f.rule, f.location, f.message))
             .collect();
         assert!(errors.is_empty(), "{name}: check finds {errors:#?}");
-        let files = render(&loaded, &[Format::Pdf], None).unwrap();
+        let files = render(&loaded, &[Format::Pdf], None).unwrap().files;
         let pdf = t.path().join(format!("{checked}.pdf"));
         std::fs::write(&pdf, &files[0].1).unwrap();
         let a = juesuan_audit::audit_path(&pdf).unwrap();

@@ -186,7 +186,10 @@ fn open_data_has_every_figure_once_and_a_package_describing_it() {
     let pkg: serde_json::Value =
         serde_json::from_slice(&std::fs::read(data.join("datapackage.json")).unwrap()).unwrap();
     assert_eq!(pkg["profile"], "tabular-data-package");
-    assert!(pkg["model"]["measures"]["amount"].is_object(), "the Fiscal Data Package model");
+    assert!(
+        pkg["model"]["measures"]["amount"].is_object(),
+        "the Fiscal Data Package model"
+    );
     assert_eq!(pkg["fiscalPeriod"]["start"], "2022-01-01");
     let resources = pkg["resources"].as_array().unwrap();
     assert_eq!(resources.len(), 10);
@@ -338,7 +341,9 @@ fn frictionless() -> Option<PathBuf> {
         return Some(PathBuf::from(p));
     }
     let found = Command::new("frictionless").arg("--version").output();
-    found.is_ok_and(|o| o.status.success()).then(|| PathBuf::from("frictionless"))
+    found
+        .is_ok_and(|o| o.status.success())
+        .then(|| PathBuf::from("frictionless"))
 }
 
 /// The open data validates with Frictionless on a machine without network (the
@@ -372,7 +377,11 @@ fn open_data_validates_with_frictionless_offline_with_and_without_bom() {
     assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
     let first = std::fs::read(bom.join("data/table-01.csv")).unwrap();
     assert!(first.starts_with(b"\xef\xbb\xbf"), "no BOM");
-    assert!(!std::fs::read(plain.join("data/table-01.csv")).unwrap().starts_with(b"\xef\xbb\xbf"));
+    assert!(
+        !std::fs::read(plain.join("data/table-01.csv"))
+            .unwrap()
+            .starts_with(b"\xef\xbb\xbf")
+    );
     for dir in [&plain, &bom] {
         let o = Command::new(&validator)
             .args(["validate", "datapackage.json"])

@@ -229,10 +229,10 @@ pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Vec<u8>, String> {
 
 /// The family names a face declares (typographic and legacy, every language).
 fn family_names(font: &Font) -> Vec<String> {
-    let mut names: Vec<String> = font
-        .ttf()
-        .names()
-        .into_iter()
+    let face = ttf_parser::Face::parse(font.data(), font.index()).ok();
+    let mut names: Vec<String> = face
+        .iter()
+        .flat_map(|f| f.names())
         .filter(|n| {
             n.name_id == ttf_parser::name_id::FAMILY
                 || n.name_id == ttf_parser::name_id::TYPOGRAPHIC_FAMILY
@@ -280,6 +280,16 @@ pub struct FontLibrary {
     embedded: Vec<Font>,
 }
 
+impl std::fmt::Debug for FontLibrary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FontLibrary")
+            .field("user_faces", &self.user.len())
+            .field("installed_faces", &self.system.len())
+            .field("embedded_faces", &self.embedded.len())
+            .finish()
+    }
+}
+
 /// A font library shared by reference.
 pub type Fonts = Arc<FontLibrary>;
 
@@ -316,7 +326,11 @@ impl FontLibrary {
             .user
             .iter()
             .map(|(f, _)| f.info().family.clone())
-            .chain(self.system.iter().filter_map(|f| f.families.first().cloned()))
+            .chain(
+                self.system
+                    .iter()
+                    .filter_map(|f| f.families.first().cloned()),
+            )
             .chain(self.embedded.iter().map(|f| f.info().family.clone()))
             .collect();
         all.sort();
@@ -327,7 +341,10 @@ impl FontLibrary {
     /// An installed face, read on first use (bounded like every font read) and kept.
     fn system_face(&self, face: &SystemFace) -> Option<Font> {
         let key = (face.path.clone(), face.index);
-        let mut read = self.read.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut read = self
+            .read
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         read.entry(key)
             .or_insert_with(|| {
                 let data = read_font(&face.path, MAX_FONT_BYTES).ok()?;
@@ -348,10 +365,17 @@ impl FontLibrary {
         if !user.is_empty() {
             return user;
         }
-        let found: Vec<&SystemFace> = self.system.iter().filter(|f| matches(&f.families)).collect();
+        let found: Vec<&SystemFace> = self
+            .system
+            .iter()
+            .filter(|f| matches(&f.families))
+            .collect();
         let plain: Vec<&SystemFace> = found.iter().copied().filter(|f| f.plain_weight).collect();
         let chosen = if plain.is_empty() { found } else { plain };
-        chosen.into_iter().filter_map(|f| self.system_face(f)).collect()
+        chosen
+            .into_iter()
+            .filter_map(|f| self.system_face(f))
+            .collect()
     }
 
     /// The fonts for a document whose profile wishes for `serif` (text) and `sans`
@@ -470,8 +494,7 @@ fn system_faces() -> Vec<SystemFace> {
                 path: path.clone(),
                 index: f.index,
                 families: f.families.iter().map(|(n, _)| n.clone()).collect(),
-                plain_weight: matches!(f.weight.0, 400 | 700)
-                    && f.style == fontdb::Style::Normal,
+                plain_weight: matches!(f.weight.0, 400 | 700) && f.style == fontdb::Style::Normal,
             }),
             _ => None,
         })

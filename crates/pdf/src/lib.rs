@@ -106,7 +106,9 @@ impl Typeset {
                         *used.entry(t.font.info().family.clone()).or_default() += t.glyphs.len();
                         for g in t.glyphs.iter().filter(|g| g.id == 0) {
                             let c = t.text.get(g.range()).and_then(|s| s.chars().next());
-                            if let Some(c) = c.filter(|c| !c.is_whitespace() && !missing.contains(c)) {
+                            if let Some(c) =
+                                c.filter(|c| !c.is_whitespace() && !missing.contains(c))
+                            {
                                 missing.push(c);
                             }
                         }
@@ -177,7 +179,8 @@ pub fn typeset(doc: &Document, fonts: &FontLibrary) -> Result<Typeset, PdfError>
 /// Renders a document to PDF bytes, with the profile's fonts and Noto CJK where
 /// installed or under `font_dirs`, and the embedded faces.
 pub fn render(doc: &Document, font_dirs: &[std::path::PathBuf]) -> Result<Vec<u8>, PdfError> {
-    render_with(doc, &load_fonts(font_dirs, false)?).map(|r| r.pdf)
+    let fonts = load_fonts(font_dirs, false)?;
+    render_with(doc, &fonts).map(|r| r.pdf)
 }
 
 /// A rendered PDF and what it is set in.

@@ -151,7 +151,7 @@ fn a_character_no_font_has_is_named() {
     let mut d = doc();
     if let Block::Paragraph { text } = &mut d.parts[0].blocks[0] {
         // U+2A6A5 (CJK Extension B) is in no GB 2312 subset.
-        text.push_str("𪚥");
+        text.push('𪚥');
     }
     let set = juesuan_pdf::typeset(&d, &juesuan_pdf::FontLibrary::embedded()).unwrap();
     let (_, missing) = set.fonts_used();
@@ -170,7 +170,10 @@ fn a_missing_font_directory_is_a_clear_error() {
 #[test]
 fn typesetting_is_deterministic() {
     let fonts = juesuan_pdf::FontLibrary::embedded();
-    let a = juesuan_pdf::typeset(&doc(), &fonts).unwrap().pdf("x").unwrap();
+    let a = juesuan_pdf::typeset(&doc(), &fonts)
+        .unwrap()
+        .pdf("x")
+        .unwrap();
     let b = juesuan_pdf::typeset(&doc(), &juesuan_pdf::FontLibrary::embedded())
         .unwrap()
         .pdf("x")

@@ -454,7 +454,11 @@ pub fn load(files: &ProfileFiles<'_>) -> Result<Profile, ProfileError> {
     };
 
     for (key, list) in [("body", &raw.fonts.body), ("heading", &raw.fonts.heading)] {
-        if list.len() > 16 || list.iter().any(|n| n.trim().is_empty() || n.chars().count() > 64) {
+        if list.len() > 16
+            || list
+                .iter()
+                .any(|n| n.trim().is_empty() || n.chars().count() > 64)
+        {
             return Err(bad(
                 "profile.toml",
                 format!("[fonts] {key} 应是至多 16 个字体名，每个非空、不超过 64 个字符"),

@@ -13,8 +13,10 @@ use std::fmt::Write as _;
 /// Width of every chart, in SVG user units (pixels at 100%).
 pub const WIDTH: f64 = 640.0;
 
+/// Hei-style where installed; in the PDF without it, the embedded Song-style face
+/// (the embedded Hei face is bold only, for headings).
 const FONT: &str =
-    "Noto Sans CJK SC, Source Han Sans SC, Juesuan Sans SC, Microsoft YaHei, sans-serif";
+    "Noto Sans CJK SC, Source Han Sans SC, Juesuan Serif SC, Microsoft YaHei, sans-serif";
 
 /// Fill colours, in order: restrained, distinguishable in grey print.
 const PALETTE: &[&str] = &[

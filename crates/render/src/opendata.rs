@@ -325,6 +325,7 @@ fn resource(t: &juesuan_model::Table, path: &str, rows: usize) -> Value {
         })
         .collect();
     json!({
+        "profile": "tabular-data-resource",
         "name": path.trim_end_matches(".csv"),
         "path": path,
         "title": format!("{} {}", t.number, t.title),

@@ -124,13 +124,17 @@ impl Rule for MissingInput {
                 hint,
             )
         };
-        const FORM_HINT: &str = "在工作簿“情况说明数据”表的这一格填写；情况说明中该处暂以“（未填报）”或省略处理。";
+        const FORM_HINT: &str =
+            "在工作簿“情况说明数据”表的这一格填写；情况说明中该处暂以“（未填报）”或省略处理。";
         for p in &ctx.profile.inputs.last_year {
             for id in expand(ctx, p, &classes) {
                 if let Some(k) = Key::parse(&id).filter(|k| !last.contains_key(k)) {
                     let at = slot("last_year", &k.to_string());
                     let what = match at {
-                        Some(_) => format!("缺少上年决算数：{}（情况说明中相应的同比句省略）", describe(&id)),
+                        Some(_) => format!(
+                            "缺少上年决算数：{}（情况说明中相应的同比句省略）",
+                            describe(&id)
+                        ),
                         None => format!(
                             "缺少上年决算数 [last_year] \"{id}\"（{}）：情况说明中相应的同比句省略",
                             describe(&id)
@@ -150,8 +154,14 @@ impl Rule for MissingInput {
                 if let Some(k) = Key::parse(&id).filter(|k| !n.initial_budget.contains_key(k)) {
                     let at = slot("initial_budget", &k.to_string());
                     let what = match at {
-                        Some(_) => format!("缺少年初预算数：{}（不能计算完成年初预算的比例）", describe(&id)),
-                        None => format!("缺少年初预算 [initial_budget] \"{id}\"（{}）：不能计算完成年初预算的比例", describe(&id)),
+                        Some(_) => format!(
+                            "缺少年初预算数：{}（不能计算完成年初预算的比例）",
+                            describe(&id)
+                        ),
+                        None => format!(
+                            "缺少年初预算 [initial_budget] \"{id}\"（{}）：不能计算完成年初预算的比例",
+                            describe(&id)
+                        ),
                     };
                     let hint = if at.is_some() {
                         "从年初部门预算批复中取该数，填在这一格。"

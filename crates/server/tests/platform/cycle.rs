@@ -220,24 +220,35 @@ async fn an_incomplete_report_cannot_be_submitted() {
         let p = Platform::new(backend).await;
         let (rid, _) = p.city().await;
         let mut prep = p.user("amr", Role::Preparer, Some("065")).await;
-        let incomplete = workbook(|d| {
-            replace(d, "narrative.toml", "\"orc.total\" = \"3,052,244.59\"", "")
-        });
+        let incomplete =
+            workbook(|d| replace(d, "narrative.toml", "\"orc.total\" = \"3,052,244.59\"", ""));
         prep.get(&format!("/work/reports/{rid}")).await;
         let r = prep
-            .upload(&format!("/work/reports/{rid}/upload"), "a.xlsx", &incomplete)
+            .upload(
+                &format!("/work/reports/{rid}/upload"),
+                "a.xlsx",
+                &incomplete,
+            )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
         let v1 = version_id(&r.location());
         let page = prep.get(&format!("/work/versions/{v1}")).await.text();
-        assert!(page.contains("NARR-INPUT"), "{backend}: the finding is shown");
+        assert!(
+            page.contains("NARR-INPUT"),
+            "{backend}: the finding is shown"
+        );
         assert!(
             page.contains("须补齐此项输入后重新上传"),
             "{backend}: no explanation field for it"
         );
         // Every explainable warning explained: still refused, saying why.
         let r = explain_and_submit(&mut prep, v1, "原报告如此", &[]).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{backend}: {}", r.text());
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{backend}: {}",
+            r.text()
+        );
         assert!(
             r.text().contains("情况说明缺少 1 项所需的输入"),
             "{backend}: {}",
@@ -246,7 +257,9 @@ async fn an_incomplete_report_cannot_be_submitted() {
         // An explanation posted for it by hand is refused, naming the field.
         let page = prep.get(&format!("/work/versions/{v1}")).await.text();
         let at = page.find("NARR-INPUT").unwrap();
-        let index: String = page[..at]
+        let index: String = page
+            .get(..at)
+            .unwrap()
             .rsplit("id=\"f")
             .next()
             .unwrap()
@@ -261,7 +274,11 @@ async fn an_incomplete_report_cannot_be_submitted() {
             )
             .await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{backend}: {}", r.text());
-        assert!(r.text().contains("不能以说明代替"), "{backend}: {}", r.text());
+        assert!(
+            r.text().contains("不能以说明代替"),
+            "{backend}: {}",
+            r.text()
+        );
 
         // Supplied: submitted.
         let r = prep
