@@ -827,7 +827,11 @@ fn summary_csv_neutralises_formula_cells_and_quotes_carriage_returns() {
     no_panic(&r, "audit --summary");
     let mut rd = csv::Reader::from_path(&sum).unwrap();
     let header: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
-    assert_eq!(header[..4], ["文件", "部门", "年度", "结果"], "Chinese headers");
+    assert_eq!(
+        header[..4],
+        ["文件", "部门", "年度", "结果"],
+        "Chinese headers"
+    );
     let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), names.len(), "one row per input");
     for (row, name) in rows.iter().zip(names) {

@@ -385,7 +385,10 @@ pub fn units(report: &Report, names: &[&str]) -> Vec<Report> {
                 r.projects.clear();
                 // A unit without spending states its counts and amounts as zero
                 // (nothing missing): the report is complete, and submittable.
-                r.narrative.amounts.values_mut().for_each(|v| *v = juesuan_model::Money::ZERO);
+                r.narrative
+                    .amounts
+                    .values_mut()
+                    .for_each(|v| *v = juesuan_model::Money::ZERO);
                 r.narrative.counts.values_mut().for_each(|v| *v = 0);
                 r.narrative.lists.clear();
             }
