@@ -65,29 +65,17 @@ impl From<InputError> for InputErrors {
     }
 }
 
-/// The closest of `candidates` to `word` by edit distance, if reasonably close —
-/// for "did you mean …" hints on misspelt keys, columns and sheet names.
+/// The closest of `candidates` to `word` by edit distance (Levenshtein, over
+/// characters, by strsim — clap's own), if reasonably close — for "did you mean
+/// …" hints on misspelt keys, columns and sheet names.
 pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let w: Vec<char> = word.chars().collect();
+    let len = word.chars().count();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(&w, &c.chars().collect::<Vec<_>>()), c))
-        .filter(|(d, c)| *d <= (c.chars().count().max(w.len()) / 2).max(1))
+        .map(|c| (strsim::levenshtein(word, c), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(len) / 2).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// `，您是否想写 “x”？` when a near candidate exists.

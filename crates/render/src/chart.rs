@@ -7,6 +7,7 @@
     reason = "drawing coordinates, not money: amounts arrive as exact fen and their printed labels are computed elsewhere"
 )]
 
+use crate::html::esc;
 use juesuan_compose::{Chart, ChartKind};
 use std::fmt::Write as _;
 
@@ -23,13 +24,6 @@ const PALETTE: &[&str] = &[
     "#2f5597", "#c55a11", "#7f7f7f", "#bf9000", "#548235", "#7030a0", "#9dc3e6", "#f4b183",
     "#c9c9c9", "#ffd966",
 ];
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 fn color(i: usize) -> &'static str {
     PALETTE.get(i % PALETTE.len()).copied().unwrap_or("#2f5597")

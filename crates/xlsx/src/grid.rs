@@ -68,24 +68,11 @@ pub(crate) fn place(rows: &[Vec<(u32, u32)>]) -> (Vec<Vec<Place>>, u32) {
     (out, width)
 }
 
-/// Width of a text in Excel column units: one for an ASCII or half-width
-/// character, two for a Chinese (full-width) one.
+/// Width of a text in Excel column units: its display width by Unicode's East
+/// Asian Width (unicode-width): one for ASCII and narrow characters (curly
+/// quotes and dashes included), two for a Chinese one.
 pub(crate) fn text_units(s: &str) -> u32 {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii() || is_halfwidth(c) {
-                1
-            } else {
-                2
-            }
-        })
-        .sum()
-}
-
-fn is_halfwidth(c: char) -> bool {
-    // Half-width forms of the Latin-1 range and typographic punctuation that
-    // most fonts draw narrow.
-    matches!(c, '\u{a0}'..='\u{ff}' | '\u{2013}' | '\u{2014}' | '\u{2018}'..='\u{201d}')
+    u32::try_from(unicode_width::UnicodeWidthStr::width(s)).unwrap_or(u32::MAX)
 }
 
 /// Lines a wrapped 11-pt text needs in a cell `width` units wide; explicit
