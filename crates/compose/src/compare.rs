@@ -21,6 +21,8 @@ pub struct SectionText {
     pub id: String,
     /// Sentences, whitespace removed, each ending with its 。 or ； when it has one.
     pub sentences: Vec<String>,
+    /// For a stated text: the line (1-based) each sentence starts on; empty for ours.
+    pub lines: Vec<usize>,
 }
 
 /// Removes all whitespace (spaces, full-width spaces, line breaks).
@@ -94,6 +96,7 @@ pub fn our_sections(sections: &[Section]) -> Vec<SectionText> {
             SectionText {
                 id: s.id.clone(),
                 sentences: all,
+                lines: Vec::new(),
             }
         })
         .collect()
@@ -147,14 +150,29 @@ pub fn stated_sections(
     stop: &str,
 ) -> Vec<SectionText> {
     let mut out: Vec<SectionText> = Vec::new();
+    // The paragraph so far (squeezed lines joined), and where each line starts in it
+    // (byte offset, line number), to give each sentence the line it starts on.
     let mut para = String::new();
-    let flush = |para: &mut String, out: &mut Vec<SectionText>| {
-        if let Some(last) = out.last_mut() {
-            last.sentences.extend(sentences(&squeeze(para)));
-        }
-        para.clear();
-    };
-    for raw in text.lines() {
+    let mut starts: Vec<(usize, usize)> = Vec::new();
+    let flush =
+        |para: &mut String, starts: &mut Vec<(usize, usize)>, out: &mut Vec<SectionText>| {
+            if let Some(last) = out.last_mut() {
+                let mut at = 0;
+                for sentence in sentences(para) {
+                    let line = starts
+                        .iter()
+                        .rev()
+                        .find(|(from, _)| *from <= at)
+                        .map_or(0, |(_, n)| *n);
+                    at += sentence.len();
+                    last.sentences.push(sentence);
+                    last.lines.push(line);
+                }
+            }
+            para.clear();
+            starts.clear();
+        };
+    for (number, raw) in (1..).zip(text.lines()) {
         let line = squeeze(raw);
         if line.is_empty() {
             continue;
@@ -175,10 +193,11 @@ pub fn stated_sections(
             .filter(|(id, _)| !out.iter().any(|s| &s.id == id))
             .find(|(id, t)| is_section_heading(&line, id, t));
         if let Some((id, _)) = next {
-            flush(&mut para, &mut out);
+            flush(&mut para, &mut starts, &mut out);
             out.push(SectionText {
                 id: id.clone(),
                 sentences: vec![line.clone()],
+                lines: vec![number],
             });
             continue;
         }
@@ -186,15 +205,17 @@ pub fn stated_sections(
             continue;
         }
         if headings.iter().any(|h| squeeze(h) == line) {
-            flush(&mut para, &mut out);
+            flush(&mut para, &mut starts, &mut out);
             if let Some(last) = out.last_mut() {
                 last.sentences.push(line);
+                last.lines.push(number);
             }
             continue;
         }
+        starts.push((para.len(), number));
         para.push_str(&line);
     }
-    flush(&mut para, &mut out);
+    flush(&mut para, &mut starts, &mut out);
     out
 }
 
@@ -379,6 +400,8 @@ pub enum DiffKind {
 pub struct Difference {
     /// Section id.
     pub section: String,
+    /// The line of the stated text their sentence starts on.
+    pub line: Option<usize>,
     /// Our sentence, if any.
     pub ours: Option<String>,
     /// Their sentence, if any.
@@ -490,6 +513,7 @@ pub fn diff(ours: &[SectionText], theirs: &[SectionText]) -> Vec<Difference> {
         let empty = SectionText {
             id: o.id.clone(),
             sentences: Vec::new(),
+            lines: Vec::new(),
         };
         let t = theirs.iter().find(|t| t.id == o.id).unwrap_or(&empty);
         for (i, j) in align(&o.sentences, &t.sentences) {
@@ -506,6 +530,7 @@ pub fn diff(ours: &[SectionText], theirs: &[SectionText]) -> Vec<Difference> {
             };
             out.push(Difference {
                 section: o.id.clone(),
+                line: j.and_then(|j| t.lines.get(j).copied()).filter(|n| *n > 0),
                 ours: os,
                 theirs: ts,
                 kind,
@@ -513,6 +538,82 @@ pub fn diff(ours: &[SectionText], theirs: &[SectionText]) -> Vec<Difference> {
         }
     }
     out
+}
+
+/// A sentence cut for marking: a number (digits with `.`, `,` and `%`) is one
+/// piece, as is a run of ASCII letters; any other character is a piece of its own.
+fn pieces(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        let run = |f: fn(char) -> bool| rest.find(|c: char| !f(c)).unwrap_or(rest.len());
+        let len = if c.is_ascii_digit() {
+            run(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '%'))
+        } else if c.is_ascii_alphabetic() {
+            run(|c| c.is_ascii_alphabetic())
+        } else {
+            c.len_utf8()
+        };
+        let (piece, tail) = rest.split_at(len);
+        out.push(piece);
+        rest = tail;
+    }
+    out
+}
+
+/// The longest pieces marked on each side: the two sentences with what differs
+/// between them in 【】 (a longest common subsequence of their pieces is left
+/// unmarked). Sentences of more than 2,000 pieces are returned unmarked (the table
+/// is quadratic).
+pub fn marked(ours: &str, theirs: &str) -> (String, String) {
+    let (a, b) = (pieces(ours), pieces(theirs));
+    if a.len() > 2_000 || b.len() > 2_000 {
+        return (ours.to_string(), theirs.to_string());
+    }
+    // lcs[i][j]: the common subsequence of a[i..] and b[j..].
+    let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let (mut keep_a, mut keep_b) = (vec![false; a.len()], vec![false; b.len()]);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            keep_a[i] = true;
+            keep_b[j] = true;
+            i += 1;
+            j += 1;
+        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    let render = |p: &[&str], keep: &[bool]| {
+        let mut s = String::new();
+        let mut open = false;
+        for (piece, k) in p.iter().zip(keep) {
+            if !k && !open {
+                s.push('【');
+                open = true;
+            } else if *k && open {
+                s.push('】');
+                open = false;
+            }
+            s.push_str(piece);
+        }
+        if open {
+            s.push('】');
+        }
+        s
+    };
+    (render(&a, &keep_a), render(&b, &keep_b))
 }
 
 /// Sentence-by-sentence differences between a stated 情况说明 `text` (a published
@@ -569,6 +670,35 @@ mod tests {
     #[test]
     fn splits_after_full_stops_and_semicolons() {
         assert_eq!(sentences("甲。乙；丙"), ["甲。", "乙；", "丙"]);
+    }
+
+    #[test]
+    fn marks_what_differs_whole_numbers_at_a_time() {
+        assert_eq!(
+            marked("比上年增加68.36%，主要原因是", "比上年增加47%，主要原因是"),
+            (
+                "比上年增加【68.36%】，主要原因是".to_string(),
+                "比上年增加【47%】，主要原因是".to_string()
+            )
+        );
+        assert_eq!(
+            marked("支出减少1,000.00元。", "支出增加1,000.00元。"),
+            (
+                "支出【减少】1,000.00元。".to_string(),
+                "支出【增加】1,000.00元。".to_string()
+            )
+        );
+        assert_eq!(marked("同", "同"), ("同".to_string(), "同".to_string()));
+        assert_eq!(marked("", "多"), (String::new(), "【多】".to_string()));
+    }
+
+    #[test]
+    fn a_stated_sentence_knows_its_line() {
+        let text = "前言\n一、收入支出决算总体情况说明\n2022年度收入总计100元。支出\n总计100元。\n";
+        let ids = [("一".to_string(), "一、收入支出决算总体情况说明".to_string())];
+        let s = stated_sections(text, &ids, &[], &[], "第四部分");
+        assert_eq!(s[0].sentences.len(), 3);
+        assert_eq!(s[0].lines, [2, 3, 3]);
     }
 
     #[test]

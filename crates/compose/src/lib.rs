@@ -13,8 +13,8 @@ mod project;
 mod views;
 
 pub use compare::{
-    DiffKind, Difference, SectionText, diff, document_sections, narrative_diffs, our_sections,
-    stated_sections,
+    DiffKind, Difference, SectionText, diff, document_sections, marked, narrative_diffs,
+    our_sections, stated_sections,
 };
 pub use doc::{
     Block, Chart, ChartKind, ChartSeries, Document, HeaderCell, Part, RowStyle, TableView,

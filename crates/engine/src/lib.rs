@@ -148,21 +148,23 @@ pub fn load(
             )
             .and_then(|bytes| juesuan_ingest::guard::decode_text(&bytes, &shown))
             .map_err(|e| Failure::Other(format!("情况说明文件 {e}")))?;
-            Some(text)
+            Some((shown, text))
         }
         None => None,
     };
-    check(report, profile, workbook, narrative.as_deref(), against)
+    let stated = narrative.as_ref().map(|(f, t)| (f.as_str(), t.as_str()));
+    check(report, profile, workbook, stated, against)
 }
 
 /// Composes and checks a report already read; `workbook` says whether it came
 /// from a workbook (findings then name its sheets); `narrative` is a stated
-/// 情况说明 (e.g. a published report's text) to compare ours with.
+/// 情况说明 (e.g. a published report's text) to compare ours with: how findings
+/// name its file, and its text.
 pub fn check(
     report: Report,
     profile: &'static Profile,
     workbook: bool,
-    narrative: Option<&str>,
+    narrative: Option<(&str, &str)>,
     against: Against<'_>,
 ) -> Result<Loaded, Failure> {
     if let Some((prev, label)) = against.previous
@@ -184,8 +186,9 @@ pub fn check(
         Some(&report),
         Some(&derived.figures),
     );
-    if let Some(text) = narrative {
+    if let Some((file, text)) = narrative {
         ctx.narrative_diffs = Some(juesuan_compose::narrative_diffs(&document, profile, text));
+        ctx.narrative_file = file.to_string();
     }
     if let Some((prev, label)) = against.previous {
         ctx.previous = Some(juesuan_rules::Previous::new(

@@ -22,6 +22,8 @@ pub struct Ctx<'a> {
     pub repeats: Repeats,
     /// Differences between a stated narrative and ours, when one was given to compare.
     pub narrative_diffs: Option<Vec<juesuan_compose::Difference>>,
+    /// How findings name the stated narrative's file (its lines are in the diffs).
+    pub narrative_file: String,
     /// Last year's report of the same department, when known (cross-year rules).
     pub previous: Option<Previous<'a>>,
     /// The reports of the department's units, when given (their facts must sum
@@ -108,6 +110,7 @@ impl<'a> Ctx<'a> {
             stated,
             repeats,
             narrative_diffs: None,
+            narrative_file: String::new(),
             previous: None,
             units: Vec::new(),
             document: None,

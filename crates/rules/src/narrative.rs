@@ -682,15 +682,27 @@ impl Rule for StatedNarrative {
                         format!("情况说明 {}：多出一句（数据中没有对应内容）", d.section),
                     ),
                 };
-                Finding::new(
+                let section = Location::Narrative {
+                    section: d.section.clone(),
+                    quote: d.theirs.clone(),
+                };
+                // Where: the stated text's line when known (so the list reads in
+                // its order), with the section beside it.
+                let (at, also) = match d.line.filter(|_| !ctx.narrative_file.is_empty()) {
+                    Some(n) => (
+                        Location::Input(SourceRef::line(&ctx.narrative_file, n)),
+                        Some(section),
+                    ),
+                    None => (section, None),
+                };
+                // What differs, in 【】 on both sides.
+                let (ours, theirs) = juesuan_compose::marked(&ours, &theirs);
+                let mut f = Finding::new(
                     STATED.id,
                     sev,
-                    Location::Narrative {
-                        section: d.section.clone(),
-                        quote: d.theirs.clone(),
-                    },
+                    at,
                     msg,
-                    "按数据生成的句子见“应为”；改正陈述，或核对数据。",
+                    "按数据生成的句子见“应为”，与陈述不同处以【】标出；改正陈述，或核对数据。",
                 )
                 .quote(
                     if ours.is_empty() {
@@ -703,7 +715,11 @@ impl Rule for StatedNarrative {
                     } else {
                         theirs
                     },
-                )
+                );
+                if let Some(also) = also {
+                    f = f.also(also);
+                }
+                f
             })
             .collect()
     }

@@ -313,8 +313,10 @@ fn stated_narrative_rule() {
     let (r, p) = example();
     let d = juesuan_tables::derive_all(&r, p);
     let mut ctx = Ctx::new(p, &d.tables, Some(&r), Some(&d.figures));
+    ctx.narrative_file = "seed.txt".into();
     ctx.narrative_diffs = Some(vec![Difference {
         section: "五".into(),
+        line: Some(812),
         ours: Some("增长68.36%".into()),
         theirs: Some("增加47%".into()),
         kind: DiffKind::Number {
@@ -326,6 +328,14 @@ fn stated_narrative_rule() {
     let n = f.iter().find(|f| f.rule == "NARR-STATED").unwrap();
     assert_eq!(n.severity, juesuan_model::Severity::Error);
     assert!(n.message.contains("47%") && n.message.contains("68.36%"));
+    // Where: the stated file's line, and the section; what differs, marked.
+    assert_eq!(n.location.to_string(), "seed.txt 第 812 行");
+    assert!(
+        n.related.iter().any(|l| l.to_string() == "情况说明 五"),
+        "{n:?}"
+    );
+    assert_eq!(n.actual.as_ref().unwrap().to_string(), "增【加47%】");
+    assert_eq!(n.expected.as_ref().unwrap().to_string(), "增【长68.36%】");
 }
 
 /// The example checked against a "last year" that is the example itself with
