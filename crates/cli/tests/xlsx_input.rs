@@ -939,6 +939,33 @@ fn what_people_do_in_spreadsheets_is_tolerated() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
 }
 
+/// A spare row's 科目名称 follows the code chosen: the form looks it up in the
+/// catalog, so a person picks a code and enters amounts, nothing more; the blank
+/// name of an unused spare row is no name.
+#[test]
+fn a_spare_rows_name_is_looked_up_from_the_code() {
+    let good = example_xlsx();
+    let mut b = Book::open(&good);
+    let last = b.row_of("公开02表", "2210201");
+    let row = last + 3;
+    b.set("公开02表", &format!("A{row}"), New::Text("2010505"));
+    b.set("公开02表", &format!("D{row}"), New::Num("1000"));
+    let (r, _) = juesuan_xlsx::form::read_workbook_bytes(&b.bytes(), "x.xlsx")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let code = juesuan_model::FunctionalCode::parse("2010505").unwrap();
+    assert!(r.facts.functional.contains_key(&code));
+    assert!(
+        !r.facts.functional_names.contains_key(&code),
+        "the catalog's name"
+    );
+    // The name cell holds the lookup.
+    let xml = unzip_sheet(&good, "公开02表");
+    assert!(
+        xml.contains(&format!("<c r=\"B{row}\"")) && xml.contains("VLOOKUP($A"),
+        "no lookup in B{row}"
+    );
+}
+
 #[test]
 fn a_row_for_a_new_code_and_a_typed_total() {
     let good = example_xlsx();
@@ -976,6 +1003,29 @@ fn a_row_for_a_new_code_and_a_typed_total() {
         "{}",
         run.stdout
     );
+}
+
+/// The XML of a sheet of a workbook, by the sheet's name.
+fn unzip_sheet(xlsx: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut wb = String::new();
+    z.by_name("xl/workbook.xml")
+        .unwrap()
+        .read_to_string(&mut wb)
+        .unwrap();
+    let at = wb.find(&format!("<sheet name=\"{name}\"")).unwrap();
+    let n = (1..)
+        .zip(wb.match_indices("<sheet name="))
+        .find(|(_, (i, _))| *i == at)
+        .unwrap()
+        .0;
+    let mut xml = String::new();
+    z.by_name(&format!("xl/worksheets/sheet{n}.xml"))
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
 }
 
 fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {

@@ -839,11 +839,19 @@ impl<'a> Importer<'a> {
                     continue;
                 }
             };
-            let mut name = if fs.input {
+            // An empty name is none: the form's name cells look the chosen code up
+            // in the catalog, and give "" (some writers cache it as 0) while no code
+            // is chosen — a formula's name counts only as text.
+            let looked_up = sheet.get(r, name_col);
+            let unnamed = looked_up.formula && !matches!(looked_up.value, Value::Text(_));
+            let mut name = if unnamed {
+                None
+            } else if fs.input {
                 self.text(sheet, r, name_col)
             } else {
                 cell::text(sheet.get(r, name_col)).ok().flatten()
-            };
+            }
+            .filter(|n| !n.trim().is_empty());
             let typed = map.iter().any(|(c, _)| {
                 let cl = sheet.get(r, *c);
                 !cl.formula && cl.value != Value::Empty

@@ -52,18 +52,34 @@ enum St {
     Header,
     HeaderPlain,
     Heading,
-    Label { indent: u8, bold: bool },
+    Label {
+        indent: u8,
+        bold: bool,
+    },
     Line,
     Note,
     Id,
-    InText { wrap: bool },
+    InText {
+        wrap: bool,
+    },
+    /// A 科目名称 to fill in, indented by its level (类 flush, 款 one step, 项 two).
+    InName {
+        indent: u8,
+    },
     InCode,
     InAmount,
     InCount,
     InScore,
-    DerText { indent: u8, bold: bool },
-    DerAmount { bold: bool },
-    DerCount { bold: bool },
+    DerText {
+        indent: u8,
+        bold: bool,
+    },
+    DerAmount {
+        bold: bool,
+    },
+    DerCount {
+        bold: bool,
+    },
     Na,
 }
 
@@ -93,6 +109,9 @@ fn format(st: St) -> Format {
                     .set_num_format("@"),
             );
             if wrap { f.set_text_wrap() } else { f }
+        }
+        St::InName { indent } => {
+            input(style::body(style::Kind::Label(indent), false).set_num_format("@"))
         }
         St::InCode => input(
             style::cell()
@@ -537,7 +556,7 @@ impl<'a> Planner<'a> {
 
     // ─── 填表说明 ───
     fn guide(&mut self) {
-        let mut p = Plan::new(GUIDE, vec![88]);
+        let mut p = Plan::new(GUIDE, vec![76]);
         p.text(
             0,
             0,
@@ -560,7 +579,7 @@ impl<'a> Planner<'a> {
             format!("· {INFO}：部门名称、年度、报告模板、纳入报告的单位、内设机构、职责。"),
             "· 公开01表 … 公开10表：决算表，按官方表样排列；公开01表只填结转结余等几行，公开04表只填财政拨款结转结余和国有资本经营预算收入。".to_string(),
             "· 非财政拨款支出：事业收入等非财政拨款资金安排的支出（按项），用于计算公开03表。".to_string(),
-            format!("· {NARRATIVE}、{CLASS_SHEET}：情况说明所需的上年决算数、年初预算数、增减原因、用途、“三公”批次人次等。“编号”列不要改动。"),
+            format!("· {NARRATIVE}、{CLASS_SHEET}：情况说明所需的上年决算数、年初预算数、增减原因、用途、“三公”批次人次等，在 C 列填写。"),
             format!("· {PROJECTS}、{BUDGET}、{INDICATORS}、{TEXTS}：项目支出绩效自评，每个项目在“{PROJECTS}”表占一行，其余各表用项目名称对应。"),
             "三、检查与生成".to_string(),
             "在命令行运行：juesuan check 本工作簿.xlsx（逐条检查）；juesuan build 本工作簿.xlsx -o 输出目录（生成 PDF、网页、Excel 等）。".to_string(),
@@ -570,7 +589,7 @@ impl<'a> Planner<'a> {
         for (i, l) in (2_u32..).zip(&lines) {
             let heading = l.starts_with(['一', '二', '三']);
             p.text(i, 0, l, if heading { St::Heading } else { St::Note });
-            p.heights.insert(i, row_height(lines_count(l, 88), 11));
+            p.heights.insert(i, row_height(lines_count(l, 76), 11));
         }
         self.plans.push(p);
     }
@@ -960,7 +979,7 @@ impl<'a> Planner<'a> {
             let name = self.fn_name(code);
             if item && fs.input {
                 p.text(row, 0, code.as_str(), St::InCode);
-                p.text(row, 1, &name, St::InText { wrap: false });
+                p.text(row, 1, &name, St::InName { indent });
                 let values = self
                     .report
                     .facts
@@ -992,7 +1011,20 @@ impl<'a> Planner<'a> {
         if fs.input {
             for _ in 0..self.spare {
                 p.put(row, 0, PCell::Blank(St::InCode));
-                p.put(row, 1, PCell::Blank(St::InText { wrap: false }));
+                // The name follows the code chosen (from the catalog on the hidden
+                // 代码表 sheet); typing over it names a code outside the catalog.
+                p.put(
+                    row,
+                    1,
+                    PCell::Formula(
+                        format!(
+                            "IFERROR(VLOOKUP($A{},'{LISTS}'!$A:$B,2,FALSE),\"\")",
+                            row + 1
+                        ),
+                        String::new(),
+                        St::InName { indent: 2 },
+                    ),
+                );
                 for (c, fc) in (2_u32..).zip(&fs.cols) {
                     if fc.fact {
                         p.put(row, c, PCell::Blank(St::InAmount));
@@ -1981,6 +2013,9 @@ fn write_sheet(
     index: &Index,
     fig: &Figures,
 ) -> Result<(), Fault> {
+    // A formula whose cached result is the empty text (a name not yet looked up)
+    // is written so, not as 0 (rust_xlsxwriter's default).
+    ws.set_formula_result_default("");
     for (c, w) in (0_u32..).zip(&plan.widths) {
         ws.set_column_width(col_num(c)?, *w)?;
     }
