@@ -352,3 +352,32 @@ fn profiles_lists_the_shanghai_template() {
         "{text}"
     );
 }
+
+/// A rule's message names the tables as the template numbers them: under the
+/// Shanghai template 表五 and 表六, never the Shanxi 公开05表/公开06表 (issue 14).
+#[test]
+fn messages_name_the_templates_own_table_numbers() {
+    let t = tempfile::tempdir().unwrap();
+    let input = t.path().join("in");
+    shanghai_input(&input);
+    let econ = std::fs::read_to_string(input.join("economic.csv")).unwrap();
+    let changed = econ.replacen(
+        "30101,基本工资,6798345.08,6798345.08",
+        "30101,基本工资,6798445.08,6798445.08",
+        1,
+    );
+    assert_ne!(econ, changed);
+    std::fs::write(input.join("economic.csv"), changed).unwrap();
+    let o = juesuan(&["check", input.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&o.stdout).to_string();
+    assert_eq!(o.status.code(), Some(1), "{text}");
+    let xt: Vec<&str> = text
+        .split("\n\n")
+        .filter(|f| f.contains("[XT-05-06]"))
+        .collect();
+    assert!(!xt.is_empty(), "{text}");
+    for f in xt {
+        assert!(f.contains("表五") && f.contains("表六"), "{f}");
+        assert!(!f.contains("公开0"), "Shanxi numbers under Shanghai: {f}");
+    }
+}

@@ -84,6 +84,8 @@ impl Rule for BasicAcrossTables {
         &BASIC_XT
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
+        let t05 = ctx.table_no("05");
+        let t06 = ctx.table_no("06");
         let mut out = Vec::new();
         for (fn_measure, econ_measure, what) in [
             (Measure::GpbTotal, Measure::EconAmount, "支出合计（金额）"),
@@ -117,7 +119,7 @@ impl Rule for BasicAcrossTables {
                 },
                 ctx.at_key(&fkey),
                 format!(
-                    "一般公共预算财政拨款{what}：按功能分类（公开05表）为 {}，按经济分类（公开06表 人员经费合计 + 公用经费合计）为 {}，相差 {}{}",
+                    "一般公共预算财政拨款{what}：按功能分类（{t05}）为 {}，按经济分类（{t06} 人员经费合计 + 公用经费合计）为 {}，相差 {}{}",
                     f.yuan(),
                     e.yuan(),
                     (f - e).yuan(),
@@ -127,7 +129,7 @@ impl Rule for BasicAcrossTables {
                         ""
                     }
                 ),
-                "两张表是同一笔支出的两种分类，合计必须相等：检查公开06表各经济分类科目或公开05表各功能科目是否漏填、错填。",
+                format!("两张表是同一笔支出的两种分类，合计必须相等：检查{t06}各经济分类科目或{t05}各功能科目是否漏填、错填。"),
             )
             .values(Num::Money(e), Num::Money(f));
             if let Some(c) = ctx.cell_of(&Key::group(econ_measure, EconGroup::Personnel)) {
@@ -154,6 +156,8 @@ impl Rule for FiscalWithinTotal {
         &FUND
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
+        let t03 = ctx.table_no("03");
+        let (t05, t08, t09) = (ctx.table_no("05"), ctx.table_no("08"), ctx.table_no("09"));
         let mut out = Vec::new();
         for (all, parts) in [
             (
@@ -189,12 +193,12 @@ impl Rule for FiscalWithinTotal {
                         Severity::Error,
                         ctx.at(cell),
                         format!(
-                            "公开03表 {row} / {col} 为 {}，小于该科目财政拨款{}之和 {}",
+                            "{t03} {row} / {col} 为 {}，小于该科目财政拨款{}之和 {}",
                             Money::from_fen(total).yuan(),
                             all.label(),
                             Money::from_fen(fiscal).yuan()
                         ),
-                        "全部支出不能少于其中的财政拨款支出：核对公开03表与公开05、08、09表的该科目。",
+                        format!("全部支出不能少于其中的财政拨款支出：核对{t03}与{t05}、{t08}、{t09}的该科目。"),
                     )
                     .values(Num::Money(Money::from_fen(fiscal)), Num::Money(Money::from_fen(total))),
                 );
@@ -219,6 +223,8 @@ impl Rule for FiscalIncome {
         &FISCAL_INC
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
+        let t02 = ctx.table_no("02");
+        let t04 = ctx.table_no("04");
         let a = Key::all(Measure::IncFiscal);
         let b = Key::all(Measure::FiscalIncome);
         let (Some(x), Some(y)) = (money(ctx, &a), money(ctx, &b)) else {
@@ -233,12 +239,12 @@ impl Rule for FiscalIncome {
                 Severity::Error,
                 ctx.at_key(&b),
                 format!(
-                    "财政拨款收入：公开02表合计为 {}，公开04表本年收入合计为 {}，相差 {}",
+                    "财政拨款收入：{t02}合计为 {}，{t04}本年收入合计为 {}，相差 {}",
                     x.yuan(),
                     y.yuan(),
                     (y - x).yuan()
                 ),
-                "两处都是本年财政拨款收入，应相等：核对公开02表财政拨款收入栏与公开04表收入栏。",
+                format!("两处都是本年财政拨款收入，应相等：核对{t02}财政拨款收入栏与{t04}收入栏。"),
             )
             .values(Num::Money(x), Num::Money(y))
             .also(ctx.at_key(&a)),
@@ -261,6 +267,8 @@ impl Rule for CarryOver {
         &CARRY
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
+        let t01 = ctx.table_no("01");
+        let t04 = ctx.table_no("04");
         let mut out = Vec::new();
         for (all, fiscal, what) in [
             (Measure::CarryIn, Measure::FbalInTotal, "年初"),
@@ -279,7 +287,7 @@ impl Rule for CarryOver {
                     Severity::Error,
                     ctx.at_key(&ka),
                     format!(
-                        "公开01表{what}结转和结余 {} 小于公开04表{what}财政拨款结转和结余 {}",
+                        "{t01}{what}结转和结余 {} 小于{t04}{what}财政拨款结转和结余 {}",
                         a.yuan(),
                         f.yuan()
                     ),
@@ -308,6 +316,8 @@ impl Rule for SangongVsEconomic {
         &SG06
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
+        let t06 = ctx.table_no("06");
+        let t07 = ctx.table_no("07");
         let mut out = Vec::new();
         for (m, codes) in SANGONG_ECON {
             let k = Key::all(*m);
@@ -332,16 +342,16 @@ impl Rule for SangongVsEconomic {
                     sev,
                     ctx.at_key(&k),
                     format!(
-                        "{}：公开07表为 {}，公开06表经济分类 {} 合计为 {}",
+                        "{}：{t07}为 {}，{t06}经济分类 {} 合计为 {}",
                         m.label(),
                         sg.yuan(),
                         codes.join("+"),
                         econ.yuan()
                     ),
                     if sev == Severity::Error {
-                        "公开07表的“三公”决算数包含公开06表的对应科目，不能更小：核对两表。"
+                        format!("{t07}的“三公”决算数包含{t06}的对应科目，不能更小：核对两表。")
                     } else {
-                        "公开07表大于公开06表，只有在政府性基金等其他财政拨款也安排了“三公”经费时才成立：请核实并在情况说明中说明。"
+                        format!("{t07}大于{t06}，只有在政府性基金等其他财政拨款也安排了“三公”经费时才成立：请核实并在情况说明中说明。")
                     },
                 )
                 .values(Num::Money(econ), Num::Money(sg)),
@@ -366,6 +376,8 @@ impl Rule for RunningCosts {
         &ORC
     }
     fn check(&self, ctx: &Ctx<'_>) -> Vec<Finding> {
+        let t06 = ctx.table_no("06");
+        let t10 = ctx.table_no("10");
         let ka = Key::all(Measure::OrcAdmin);
         let kc = Key::all(Measure::OrcCivil);
         let kp = Key::group(Measure::EconBasic, EconGroup::Public);
@@ -395,12 +407,14 @@ impl Rule for RunningCosts {
             sev,
             ctx.at_key(&ka),
             format!(
-                "机关运行经费 {}（公开10表），公用经费合计其中基本支出 {}（公开06表），相差 {}：{why}",
+                "机关运行经费 {}（{t10}），公用经费合计其中基本支出 {}（{t06}），相差 {}：{why}",
                 orc.yuan(),
                 p.yuan(),
                 (orc - p).yuan()
             ),
-            "核对公开10表机关运行经费与公开06表公用经费；机关运行经费只含行政单位和参公事业单位。",
+            format!(
+                "核对{t10}机关运行经费与{t06}公用经费；机关运行经费只含行政单位和参公事业单位。"
+            ),
         )
         .values(Num::Money(p), Num::Money(orc))
         .also(ctx.at_key(&kp));

@@ -94,6 +94,14 @@ impl<'a> Previous<'a> {
 }
 
 impl<'a> Ctx<'a> {
+    /// How this report's template numbers a table (`公开05表`, `表五`), by its id;
+    /// a table the template lacks by the id (messages then still name something).
+    pub fn table_no(&self, id: &str) -> String {
+        self.profile
+            .table(id)
+            .map_or_else(|| format!("{id}表"), |t| t.number.clone())
+    }
+
     /// A context over tables, with the report when there is one.
     pub fn new(
         profile: &'a Profile,

@@ -396,13 +396,17 @@ impl Rule for Reception {
                     Severity::Error,
                     input_loc(report, "amounts.sg.reception.domestic"),
                     format!(
-                        "国内接待费 {} + 国（境）外接待费 {} = {}，而公开07表公务接待费决算数为 {}",
+                        "国内接待费 {} + 国（境）外接待费 {} = {}，而{}公务接待费决算数为 {}",
                         d.yuan(),
                         a.yuan(),
                         (d + a).yuan(),
+                        ctx.table_no("07"),
                         t.yuan()
                     ),
-                    "核对 narrative.toml [amounts] 的接待费构成与公开07表。",
+                    format!(
+                        "核对 narrative.toml [amounts] 的接待费构成与{}。",
+                        ctx.table_no("07")
+                    ),
                 )
                 .values(Num::Money(t), Num::Money(d + a))
                 .also(ctx.at_key(&Key::all(Measure::SgActualReception))),
@@ -524,7 +528,8 @@ impl Rule for Vehicles {
                     Severity::Error,
                     input_loc(report, "counts.sg.vehicles.held"),
                     format!(
-                        "使用财政拨款负担的公务用车保有量 {held} 辆，超过公开10表车辆数合计 {} 辆",
+                        "使用财政拨款负担的公务用车保有量 {held} 辆，超过{}车辆数合计 {} 辆",
+                        ctx.table_no("10"),
                         total.raw()
                     ),
                     "保有量是车辆总数的一部分：核对两处。",

@@ -727,7 +727,10 @@ impl Rule for Coverage {
                     funds.yuan(),
                     project_exp.yuan()
                 ),
-                "核对各项目的全年执行数，或公开03表的项目支出。",
+                &format!(
+                    "核对各项目的全年执行数，或{}的项目支出。",
+                    ctx.table_no("03")
+                ),
             )
             .values(Num::Money(project_exp), Num::Money(funds)),
         ]
