@@ -11,7 +11,8 @@
 //!   where the form is), one page wide, header rows repeated on every page;
 //! - one sheet per later text part (`情况说明`, `名词解释`, `项目绩效自评`):
 //!   headings and paragraphs one per row, charts as small tables of the figures
-//!   they show, tables inside the text as printed, page breaks where the
+//!   they show with a native Excel chart of them below (the same figures as the
+//!   PDF's), tables inside the text as printed, page breaks where the
 //!   document has them.
 //!
 //! Figures are Excel numbers, exactly the printed decimals: amounts (integer fen,

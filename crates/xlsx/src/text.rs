@@ -6,7 +6,7 @@ use crate::grid::{lines_at, row_height};
 use crate::style::{self, Kind};
 use crate::table::{self, merged_text};
 use crate::{Fault, col_num};
-use juesuan_compose::{Block, Chart, TableView};
+use juesuan_compose::{Block, Chart, ChartKind, TableView};
 use rust_xlsxwriter::{Format, Worksheet};
 
 /// Width of the first column of a sheet without tables (chart categories).
@@ -22,6 +22,11 @@ fn chart_cols(c: &Chart) -> u32 {
     let per_series = |s: &juesuan_compose::ChartSeries| if s.shares.is_empty() { 1 } else { 2 };
     1 + c.series.iter().map(per_series).sum::<u32>()
 }
+
+/// Size of a native chart, in pixels.
+const CHART_WIDTH: u32 = 600;
+/// Height of a native chart, in pixels.
+const CHART_HEIGHT: u32 = 320;
 
 struct Writer<'w> {
     ws: &'w mut Worksheet,
@@ -76,6 +81,7 @@ impl Writer<'_> {
             }
         }
         self.row += 1;
+        let first = self.row;
         let label = style::body(Kind::Label(0), false);
         let amount = style::body(Kind::Amount, false);
         for (i, cat) in c.categories.iter().enumerate() {
@@ -105,7 +111,58 @@ impl Writer<'_> {
             }
             self.row += 1;
         }
+        if self.row > first {
+            self.native_chart(c, first, self.row - 1)?;
+        }
         self.row += 1;
+        Ok(())
+    }
+
+    /// The chart itself, as Excel draws it, from the figures just written in rows
+    /// `first..=last` (categories in column A, each series' values in its column):
+    /// the same figures as the PDF's chart, and Excel's own if a figure is edited.
+    fn native_chart(&mut self, c: &Chart, first: u32, last: u32) -> Result<(), Fault> {
+        use rust_xlsxwriter::{Chart as XChart, ChartDataLabel, ChartType};
+        let pie = c.kind == ChartKind::Pie;
+        let mut chart = XChart::new(if pie {
+            ChartType::Pie
+        } else {
+            ChartType::Column
+        });
+        chart.title().set_name(&c.title);
+        let sheet = self.ws.name();
+        let mut col = 1_u32;
+        for s in &c.series {
+            let values = col_num(col)?;
+            let mut label = ChartDataLabel::new();
+            label.show_value();
+            if pie {
+                label.show_percentage();
+            }
+            chart
+                .add_series()
+                .set_name(&s.name)
+                .set_categories((sheet.as_str(), first, 0, last, 0))
+                .set_values((sheet.as_str(), first, values, last, values))
+                .set_data_label(&label);
+            col += if s.shares.is_empty() { 1 } else { 2 };
+        }
+        if pie || c.series.len() < 2 {
+            chart.legend().set_hidden();
+        }
+        if !pie {
+            // Bars from zero, as the PDF's: Excel would start the axis near the
+            // smallest value and exaggerate the differences.
+            chart.y_axis().set_min(0);
+            if !c.unit.is_empty() {
+                chart.y_axis().set_name(&c.unit);
+            }
+        }
+        chart.set_width(CHART_WIDTH).set_height(CHART_HEIGHT);
+        self.row += 1;
+        self.ws.insert_chart(self.row, 0, &chart)?;
+        // The rows the chart covers (default rows are 20 px high).
+        self.row += CHART_HEIGHT.div_ceil(20);
         Ok(())
     }
 

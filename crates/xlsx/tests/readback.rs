@@ -377,3 +377,67 @@ fn text_parts_and_project_reports() {
             .any(|(a, b)| a.1 == 0 && b.1 == 0 && b.0 > a.0 + 5)
     );
 }
+
+/// Every chart of the document is a native Excel chart too, titled as the PDF's,
+/// one series per series, whose values are the cells that hold the chart's
+/// figures (so the chart shows exactly what the table above it prints).
+#[test]
+fn every_chart_is_a_native_chart_of_its_figures() {
+    use std::io::Read;
+    let doc = common::example();
+    let charts: Vec<&juesuan_compose::Chart> = doc
+        .parts
+        .iter()
+        .flat_map(|p| &p.blocks)
+        .filter_map(|b| match b {
+            Block::Chart(c) => Some(c.as_ref()),
+            _ => None,
+        })
+        .collect();
+    assert!(charts.len() >= 5, "{}", charts.len());
+    let bytes = juesuan_xlsx::workbook(&doc).unwrap();
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.clone())).unwrap();
+    let mut book: Book = Xlsx::new(Cursor::new(bytes)).unwrap();
+    for (i, c) in charts.iter().enumerate() {
+        let mut xml = String::new();
+        zip.by_name(&format!("xl/charts/chart{}.xml", i + 1))
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        assert!(
+            xml.contains(&c.title),
+            "chart {}: no title {}",
+            i + 1,
+            c.title
+        );
+        let kind = if c.kind == juesuan_compose::ChartKind::Pie {
+            "<c:pieChart>"
+        } else {
+            "<c:barChart>"
+        };
+        assert!(xml.contains(kind), "chart {}", i + 1);
+        // Each series' values: a range of the sheet whose cells are the labels.
+        let refs: Vec<&str> = xml
+            .split("<c:val><c:numRef><c:f>")
+            .skip(1)
+            .map(|r| r.split("</c:f>").next().unwrap())
+            .collect();
+        assert_eq!(refs.len(), c.series.len(), "chart {}", i + 1);
+        for (s, r) in c.series.iter().zip(refs) {
+            let (sheet, range) = r.rsplit_once('!').unwrap();
+            let sheet = sheet.trim_matches('\'');
+            let cells: Vec<&str> = range.split(':').collect();
+            let col =
+                |a: &str| a.trim_start_matches('$').chars().next().unwrap() as u32 - 'A' as u32;
+            let row =
+                |a: &str| -> u32 { a.rsplit('$').next().unwrap().parse::<u32>().unwrap() - 1 };
+            let data = book.worksheet_range(sheet).unwrap();
+            for (k, label) in s.labels.iter().enumerate() {
+                let at = (row(cells[0]) + k as u32, col(cells[0]));
+                let v = data.get_value(at).unwrap();
+                assert_eq!(format!("{:.2}", number(Some(v), r)), *label, "{r} #{k}");
+            }
+            assert_eq!(row(cells[1]) - row(cells[0]) + 1, s.labels.len() as u32);
+        }
+    }
+}
