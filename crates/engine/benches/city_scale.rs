@@ -116,6 +116,7 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
+    println!("memory before the PDFs: {}", peak());
     let t = Instant::now();
     let fonts = juesuan_pdf::load_fonts(&[], false).unwrap();
     println!("fonts loaded once in {:.2} s", t.elapsed().as_secs_f64());
@@ -129,4 +130,16 @@ fn main() {
         pages.iter().sum::<usize>() / 1_000_000,
         t.elapsed().as_secs_f64()
     );
+    println!("memory: {}", peak());
+}
+
+/// The process's peak and current resident memory (Linux), as /proc states them.
+fn peak() -> String {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
