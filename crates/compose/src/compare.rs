@@ -159,10 +159,13 @@ pub fn stated_sections(
             if let Some(last) = out.last_mut() {
                 let mut at = 0;
                 for sentence in sentences(para) {
-                    let line = starts
-                        .iter()
-                        .rev()
-                        .find(|(from, _)| *from <= at)
+                    // The last line starting at or before the sentence (the starts
+                    // are in order: a binary search keeps a paragraph of many lines
+                    // and many sentences O(n log n)).
+                    let after = starts.partition_point(|(from, _)| *from <= at);
+                    let line = after
+                        .checked_sub(1)
+                        .and_then(|i| starts.get(i))
                         .map_or(0, |(_, n)| *n);
                     at += sentence.len();
                     last.sentences.push(sentence);
