@@ -47,7 +47,7 @@ struct Cli {
     /// 安静：不输出汇总、进度与生成说明，只输出发现的问题和错误
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
-    /// 详细：同时列出“提示”级别的发现，并说明所用的字体
+    /// 详细：同时列出“提示”级别的发现（同 check、audit 的 --all）
     #[arg(short, long, global = true)]
     verbose: bool,
     #[command(subcommand)]
