@@ -1223,12 +1223,20 @@ impl<'a> Importer<'a> {
                 }
             }
             let here = self.at(sheet, r, 2);
-            if let Ok(key) = narrative_id(sec, &id, profile) {
-                let slot = match &key {
+            // The row's key and its id among the sources (`last_year.grand.income`);
+            // the cell awaits the input whether given or not (a slot). An unknown id
+            // is an error only in a row that holds a value (below).
+            let parsed = narrative_id(sec, &id, profile).map(|key| {
+                let src_key = match &key {
                     Some(k) => format!("{}.{k}", sec.name()),
                     None => format!("{}.{id}", sec.name()),
                 };
-                out.slots.entry(slot).or_insert_with(|| here.clone());
+                (key, src_key)
+            });
+            if let Ok((_, src_key)) = &parsed {
+                out.slots
+                    .entry(src_key.clone())
+                    .or_insert_with(|| here.clone());
             }
             let vcell = sheet.get(r, 2);
             if vcell.value == Value::Empty && !vcell.formula {
@@ -1244,16 +1252,12 @@ impl<'a> Importer<'a> {
                 self.scalar_fact(sheet, r, 2, m, unit);
                 continue;
             }
-            let key = match narrative_id(sec, &id, profile) {
-                Ok(k) => k,
+            let (key, src_key) = match parsed {
+                Ok(p) => p,
                 Err(m) => {
                     self.cell_err(sheet, r, 0, m);
                     continue;
                 }
-            };
-            let src_key = match &key {
-                Some(k) => format!("{}.{k}", sec.name()),
-                None => format!("{}.{id}", sec.name()),
             };
             if sec == NarrativeSection::Lists {
                 list_id = Some(id.clone());
