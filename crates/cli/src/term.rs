@@ -25,7 +25,7 @@ pub fn out(s: &str) -> Result<(), ExitCode> {
     if STDOUT_GONE.load(Ordering::SeqCst) {
         return Ok(());
     }
-    let s = styled_out(s);
+    let s = styled(s, &COLOUR_OUT);
     let mut o = std::io::stdout().lock();
     match o.write_all(s.as_bytes()).and_then(|()| o.flush()) {
         Ok(()) => Ok(()),
@@ -48,7 +48,7 @@ pub fn outln(s: &str) -> Result<(), ExitCode> {
 
 /// Writes `s` to standard error; a failure is ignored.
 pub fn err(s: &str) {
-    let s = styled_err(s);
+    let s = styled(s, &COLOUR_ERR);
     let mut e = std::io::stderr().lock();
     let _ = e.write_all(s.as_bytes()).and_then(|()| e.flush());
 }
@@ -138,18 +138,9 @@ fn paint(s: &str) -> String {
     out
 }
 
-/// `s` as it goes to standard output (coloured when chosen).
-pub(crate) fn styled_out(s: &str) -> std::borrow::Cow<'_, str> {
-    if COLOUR_OUT.load(Ordering::SeqCst) {
-        std::borrow::Cow::Owned(paint(s))
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
-
-/// `s` as it goes to standard error (coloured when chosen).
-pub(crate) fn styled_err(s: &str) -> std::borrow::Cow<'_, str> {
-    if COLOUR_ERR.load(Ordering::SeqCst) {
+/// `s` as it goes to the stream whose colour flag is `colour`.
+fn styled<'a>(s: &'a str, colour: &AtomicBool) -> std::borrow::Cow<'a, str> {
+    if colour.load(Ordering::SeqCst) {
         std::borrow::Cow::Owned(paint(s))
     } else {
         std::borrow::Cow::Borrowed(s)
