@@ -446,7 +446,7 @@ pub fn audit(
     if let Some(sum) = summary {
         let mut csv = summary_csv(&outcomes).map_err(refuse)?;
         if bom {
-            csv.splice(0..0, juesuan_render::opendata::BOM.iter().copied());
+            juesuan_render::opendata::prepend_bom(&mut csv);
         }
         files.push((sum.to_path_buf(), csv));
     }

@@ -284,14 +284,21 @@ pub fn render(report: &Report, tables: &TableSet) -> Result<Vec<(String, Vec<u8>
 /// page (GBK) unless it starts with one.
 pub const BOM: &[u8] = "\u{feff}".as_bytes();
 
+/// Starts a CSV file with [`BOM`] (once).
+pub fn prepend_bom(bytes: &mut Vec<u8>) {
+    if !bytes.starts_with(BOM) {
+        bytes.splice(0..0, BOM.iter().copied());
+    }
+}
+
 /// The open data for Excel users (`--csv-bom`): every `data/*.csv` of `files`
 /// (as [`render`] made them) starts with [`BOM`], and the data package says so —
 /// its resources' `encoding` becomes `utf-8-sig`, the name Python (and so the
 /// Frictionless validator) gives UTF-8 with a BOM.
 pub fn with_bom(files: &mut [(String, Vec<u8>)]) -> Result<(), String> {
     for (name, bytes) in files.iter_mut() {
-        if name.starts_with("data/") && name.ends_with(".csv") && !bytes.starts_with(BOM) {
-            bytes.splice(0..0, BOM.iter().copied());
+        if name.starts_with("data/") && name.ends_with(".csv") {
+            prepend_bom(bytes);
         } else if name == "data/datapackage.json" {
             let mut package: Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
             if let Some(resources) = package["resources"].as_array_mut() {
