@@ -223,15 +223,7 @@ async fn an_incomplete_report_cannot_be_submitted() {
         let incomplete =
             workbook(|d| replace(d, "narrative.toml", "\"orc.total\" = \"3,052,244.59\"", ""));
         prep.get(&format!("/work/reports/{rid}")).await;
-        let r = prep
-            .upload(
-                &format!("/work/reports/{rid}/upload"),
-                "a.xlsx",
-                &incomplete,
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
-        let v1 = version_id(&r.location());
+        let v1 = prep.upload_version(rid, "a.xlsx", &incomplete).await;
         let page = prep.get(&format!("/work/versions/{v1}")).await.text();
         assert!(
             page.contains("NARR-INPUT"),
@@ -281,14 +273,7 @@ async fn an_incomplete_report_cannot_be_submitted() {
         );
 
         // Supplied: submitted.
-        let r = prep
-            .upload(
-                &format!("/work/reports/{rid}/upload"),
-                "a.xlsx",
-                &workbook(|_| {}),
-            )
-            .await;
-        let v2 = version_id(&r.location());
+        let v2 = prep.upload_version(rid, "a.xlsx", &workbook(|_| {})).await;
         let r = explain_and_submit(&mut prep, v2, "原报告如此", &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
     }

@@ -16,14 +16,7 @@ async fn submitted_and_approved(p: &Platform) -> i64 {
     let mut prep = p.user("amr", Role::Preparer, Some("065")).await;
     let mut rev = p.user("rev", Role::Reviewer, None).await;
     prep.get(&format!("/work/reports/{rid}")).await;
-    let r = prep
-        .upload(
-            &format!("/work/reports/{rid}/upload"),
-            "a.xlsx",
-            &workbook(|_| {}),
-        )
-        .await;
-    let vid: i64 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    let vid = prep.upload_version(rid, "a.xlsx", &workbook(|_| {})).await;
     let page = prep.get(&format!("/work/versions/{vid}")).await.text();
     let names = common::warning_fields(&page);
     let refs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "ok")).collect();

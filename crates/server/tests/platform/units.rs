@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
-use crate::common::{Platform, explain_and_submit, version_id};
+use crate::common::{Platform, explain_and_submit};
 use axum::http::StatusCode;
 use juesuan_engine::sample;
 use juesuan_model::{Measure, Money, Num};
@@ -80,7 +80,9 @@ async fn a_departments_upload_is_checked_against_its_units_reports() {
         // The first unit submits; the second has not: nothing is summed yet.
         let mut u0 = p.user("u0", Role::Preparer, Some(&units[0].0)).await;
         u0.get(&format!("/work/reports/{}", unit_reports[0])).await;
-        let v = upload(&mut u0, unit_reports[0], units[0].2.clone()).await;
+        let v = u0
+            .upload_version(unit_reports[0], "f.xlsx", &units[0].2)
+            .await;
         let r = explain_and_submit(&mut u0, v, "与实际一致。", &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
         let page = prep.get(&format!("/work/reports/{rd}")).await.text();
@@ -88,14 +90,16 @@ async fn a_departments_upload_is_checked_against_its_units_reports() {
             page.contains("单位报告未齐") && page.contains(&units[1].1),
             "{backend}: {page}"
         );
-        let v = upload(&mut prep, rd, book(&wrong)).await;
+        let v = prep.upload_version(rd, "f.xlsx", &book(&wrong)).await;
         let vp = prep.get(&format!("/work/versions/{v}")).await.text();
         assert!(!vp.contains("XU-SUM"), "{backend}");
 
         // Both submitted: the wrong upload is an error naming both units' reports.
         let mut u1 = p.user("u1", Role::Preparer, Some(&units[1].0)).await;
         u1.get(&format!("/work/reports/{}", unit_reports[1])).await;
-        let v = upload(&mut u1, unit_reports[1], units[1].2.clone()).await;
+        let v = u1
+            .upload_version(unit_reports[1], "f.xlsx", &units[1].2)
+            .await;
         let r = explain_and_submit(&mut u1, v, "本单位本年无收支。", &[]).await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{backend}: {}", r.text());
         let page = prep.get(&format!("/work/reports/{rd}")).await.text();
@@ -103,7 +107,7 @@ async fn a_departments_upload_is_checked_against_its_units_reports() {
             !page.contains("单位报告未齐") && page.contains("与各单位报告之和核对"),
             "{backend}"
         );
-        let v = upload(&mut prep, rd, book(&wrong)).await;
+        let v = prep.upload_version(rd, "f.xlsx", &book(&wrong)).await;
         let vp = prep.get(&format!("/work/versions/{v}")).await.text();
         assert!(vp.contains("XU-SUM"), "{backend}: {vp}");
         assert!(
@@ -113,7 +117,7 @@ async fn a_departments_upload_is_checked_against_its_units_reports() {
         let r = prep.post(&format!("/work/versions/{v}/submit"), &[]).await;
         assert_ne!(r.status, StatusCode::SEE_OTHER, "{backend}: errors block");
         // The consistent upload passes the sum.
-        let v = upload(&mut prep, rd, book(&report)).await;
+        let v = prep.upload_version(rd, "f.xlsx", &book(&report)).await;
         let vp = prep.get(&format!("/work/versions/{v}")).await.text();
         assert!(!vp.contains("XU-SUM"), "{backend}");
         let r = explain_and_submit(&mut prep, v, "与实际一致。", &[]).await;
@@ -122,14 +126,6 @@ async fn a_departments_upload_is_checked_against_its_units_reports() {
 }
 
 /// Uploads a workbook to a report; the new version's id.
-async fn upload(c: &mut common::Client, report: i64, bytes: Vec<u8>) -> i64 {
-    let r = c
-        .upload(&format!("/work/reports/{report}/upload"), "f.xlsx", &bytes)
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text());
-    version_id(&r.location())
-}
-
 #[tokio::test]
 async fn the_department_csv_names_each_units_department() {
     for backend in common::backends() {

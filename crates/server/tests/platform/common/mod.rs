@@ -282,6 +282,16 @@ impl Client {
         self.send(req).await
     }
 
+    /// Uploads `bytes` as `file_name` to report `report`; the new version's id (the
+    /// upload must be accepted).
+    pub async fn upload_version(&mut self, report: i64, file_name: &str, bytes: &[u8]) -> i64 {
+        let r = self
+            .upload(&format!("/work/reports/{report}/upload"), file_name, bytes)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "upload: {}", r.text());
+        version_id(&r.location())
+    }
+
     pub async fn login(&mut self, name: &str, password: &str) -> Resp {
         self.get("/login").await;
         let r = self
